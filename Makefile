@@ -1,0 +1,58 @@
+# VideoAnalytics — the two commands a newcomer needs are `make run` and `make test`.
+# Every target runs `setup` first; setup is idempotent and cheap when everything is in place.
+
+SHELL := /bin/bash
+DOTNET ?= dotnet
+PYTHON := /usr/bin/python3
+CONFIG ?= Release
+SHIM_SRC := Inference/Native/OpenCv/shim
+SHIM_LIB := .native/libva_opencv.so
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: all setup packages onnxruntime shim restore build run test test-dotnet test-python bench clean
+
+all: build
+
+setup: packages onnxruntime shim restore
+
+packages:
+	@deploy/setup/install-packages.sh
+
+onnxruntime: packages
+	@deploy/setup/fetch-onnxruntime.sh
+
+# The OpenCV shim is rebuilt only when its sources change (CMake tracks that).
+shim: packages
+	@if [ -f $(SHIM_SRC)/CMakeLists.txt ]; then \
+	  cmake -S $(SHIM_SRC) -B .native/shim-build -DCMAKE_BUILD_TYPE=Release -DVA_OUTPUT_DIR=$(CURDIR)/.native >/dev/null && \
+	  cmake --build .native/shim-build -j2 >/dev/null && echo "setup: OpenCV shim -> $(SHIM_LIB)"; \
+	fi
+
+restore:
+	@$(DOTNET) restore VideoAnalytics.sln -v q
+
+build: setup
+	$(DOTNET) build VideoAnalytics.sln -c $(CONFIG) --no-restore -v q
+
+# The all-in-one service on http://127.0.0.1:8080 with the demo camera.
+run: setup
+	$(DOTNET) run --project Gateway -c $(CONFIG) --no-restore
+
+test: setup test-python test-dotnet
+
+test-dotnet:
+	$(DOTNET) build VideoAnalytics.sln -c $(CONFIG) --no-restore -v q
+	$(DOTNET) test Tests/Tests.csproj -c $(CONFIG) --no-build --logger "console;verbosity=normal"
+
+test-python:
+	@if [ -d tools/refinedet/tests ]; then \
+	  cd tools && $(PYTHON) -m unittest discover -s refinedet/tests -t . -v; \
+	fi
+
+bench: setup
+	$(DOTNET) run --project bench -c Release --no-restore -- $(BENCH_ARGS)
+
+clean:
+	$(DOTNET) clean VideoAnalytics.sln -v q
+	rm -rf .native/shim-build
