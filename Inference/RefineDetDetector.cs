@@ -1,0 +1,276 @@
+using VideoAnalytics.Inference.Models;
+using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Processing;
+
+namespace VideoAnalytics.Inference;
+
+/// <summary>
+/// A loaded RefineDet model ready to detect objects in batches of BGR frames, raw or fused form alike.
+/// Thread-safe (calls are serialized: one session run at a time per detector). Buffers are pinned and
+/// reused per batch size, so steady state allocates nothing. Dispose releases the native session.
+/// </summary>
+public sealed class RefineDetDetector : IDisposable
+{
+    private static readonly string[] RawOutputNames = ["arm_loc", "arm_conf", "odm_loc", "odm_conf"];
+    private const string FusedOutputName = "detections";
+
+    private readonly Lock _gate = new();
+    private readonly OrtSession _session;
+    private readonly FramePreprocessor _preprocessor;
+    private readonly RefineDetDecoder? _decoder;
+    private readonly DecodeOptions _decode;
+    private readonly int[] _outputOrder; // for raw models: session output index of arm_loc, arm_conf, odm_loc, odm_conf
+    private readonly int _fusedOutput;
+    private readonly int _fixedBatch;    // > 0 when the model's batch dimension is static
+    private readonly BatchBuffers?[] _buffers;
+    private float[] _fusedRows = new float[7 * 256];
+    private bool _disposed;
+
+    private RefineDetDetector(OrtSession session, ModelDescription model, DetectorOptions options)
+    {
+        _session = session;
+        Model = model;
+        _decode = options.Decode;
+        _preprocessor = new FramePreprocessor(model.Input);
+        var priors = PriorBoxes.Create(model.Priors, model.Input.Width, model.Input.Height);
+        AnchorCount = priors.Count;
+        _fixedBatch = ValidateInput(session, model);
+        MaxBatch = _fixedBatch > 0 ? _fixedBatch : options.MaxBatch;
+        _buffers = new BatchBuffers?[MaxBatch + 1];
+        if (model.OutputForm == OutputForm.Raw)
+        {
+            _outputOrder = ValidateRawOutputs(session, model, priors.Count);
+            _decoder = new RefineDetDecoder(priors, model.ClassCount, model.Priors.CenterVariance, model.Priors.SizeVariance, options.Decode, model.ScoresAreLogits);
+            _fusedOutput = -1;
+        }
+        else
+        {
+            _outputOrder = [];
+            _fusedOutput = ValidateFusedOutput(session);
+        }
+    }
+
+    public ModelDescription Model { get; }
+
+    public string ModelPath => _session.ModelPath;
+
+    public ExecutionDevice Device => _session.Device;
+
+    public int AnchorCount { get; }
+
+    /// <summary>Frames per model run; <see cref="Detect"/> splits larger calls.</summary>
+    public int MaxBatch { get; }
+
+    /// <summary>
+    /// Loads a RefineDet ONNX model. The description comes from <see cref="DetectorOptions.Description"/>,
+    /// else the file's <c>va.</c> metadata, else a sidecar <c>&lt;model&gt;.json</c>. Every failure names the file
+    /// and what was expected.
+    /// </summary>
+    public static RefineDetDetector Load(string modelPath, DetectorOptions? options = null)
+    {
+        options ??= new DetectorOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatch, 1, nameof(options));
+        options.Decode.Validate();
+        var session = OrtSession.Load(modelPath, options.Session);
+        try
+        {
+            var model = options.Description ?? Describe(session, modelPath);
+            model.Validate();
+            return new RefineDetDetector(session, model, options);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Detects objects in each frame of <paramref name="frames"/>; results go to <paramref name="results"/>
+    /// (frame i's detections at <c>results[i]</c>, in that frame's pixels, highest score first).
+    /// </summary>
+    public void Detect(ReadOnlySpan<BgrFrame> frames, DetectionBatch results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        for (var i = 0; i < frames.Length; i++)
+        {
+            frames[i].Validate(nameof(frames));
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            results.Reset(frames.Length, _decode.KeepTopKPerImage);
+            for (var start = 0; start < frames.Length; start += MaxBatch)
+            {
+                var count = Math.Min(MaxBatch, frames.Length - start);
+                RunBatch(frames.Slice(start, count), start, results);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var buffers in _buffers)
+            {
+                buffers?.Dispose();
+            }
+
+            _session.Dispose();
+        }
+    }
+
+    private void RunBatch(ReadOnlySpan<BgrFrame> frames, int firstResult, DetectionBatch results)
+    {
+        var batch = _fixedBatch > 0 ? _fixedBatch : frames.Length;
+        var buffers = _buffers[batch] ??= new BatchBuffers(batch, Model, AnchorCount, Model.OutputForm == OutputForm.Raw);
+        var input = buffers.Input.Data;
+        var perFrame = _preprocessor.FrameTensorLength;
+        for (var i = 0; i < frames.Length; i++)
+        {
+            _preprocessor.Process(frames[i], input.Slice(i * perFrame, perFrame));
+        }
+
+        input[(frames.Length * perFrame)..].Clear(); // padding of a static batch
+
+        if (_decoder is not null)
+        {
+            _session.Run(buffers.InputList, buffers.OutputsInSessionOrder(_outputOrder));
+            var p = AnchorCount;
+            var c = Model.ClassCount;
+            for (var i = 0; i < frames.Length; i++)
+            {
+                var n = _decoder.Decode(
+                    buffers.Raw[0].Data.Slice(i * p * 4, p * 4),
+                    buffers.Raw[1].Data.Slice(i * p * 2, p * 2),
+                    buffers.Raw[2].Data.Slice(i * p * 4, p * 4),
+                    buffers.Raw[3].Data.Slice(i * p * c, p * c),
+                    frames[i].Width,
+                    frames[i].Height,
+                    results.Slot(firstResult + i));
+                results.SetCount(firstResult + i, n);
+            }
+        }
+        else
+        {
+            Span<long> shape = stackalloc long[4];
+            var count = _session.RunDynamic(buffers.InputList, _fusedOutput, ref _fusedRows, shape, out var rank);
+            if (rank != 2 || shape[1] != FusedOutputReader.RowLength)
+            {
+                throw new InvalidDataException($"{ModelPath}: fused output '{FusedOutputName}' must be [N,7], got rank {rank}");
+            }
+
+            FusedOutputReader.Read(_fusedRows.AsSpan(0, count), frames, Model.ClassCount, _decode, results, firstResult);
+        }
+    }
+
+    private static ModelDescription Describe(OrtSession session, string modelPath)
+    {
+        var fallbackName = Path.GetFileNameWithoutExtension(modelPath);
+        if (ModelDescriptionReader.HasDescription(session.Metadata))
+        {
+            return ModelDescriptionReader.FromMetadata(session.Metadata, modelPath, fallbackName);
+        }
+
+        foreach (var sidecar in new[] { Path.ChangeExtension(modelPath, ".json"), modelPath + ".json" })
+        {
+            if (File.Exists(sidecar))
+            {
+                return ModelDescriptionReader.FromSidecar(sidecar, fallbackName);
+            }
+        }
+
+        throw new InvalidDataException(
+            $"{modelPath}: no model description: the file has no 'va.' metadata and there is no sidecar {Path.ChangeExtension(modelPath, ".json")} (see models/README.md)");
+    }
+
+    private static int ValidateInput(OrtSession session, ModelDescription model)
+    {
+        var expected = $"one float input [B,3,{model.Input.Height},{model.Input.Width}]";
+        if (session.Inputs.Count != 1)
+        {
+            throw new InvalidDataException($"{session.ModelPath}: has {session.Inputs.Count} inputs ({string.Join("; ", session.Inputs)}), expected {expected}");
+        }
+
+        var input = session.Inputs[0];
+        var s = input.Shape;
+        if (input.ElementType != TensorElementType.Float || s.Count != 4 || (s[1] > 0 && s[1] != 3)
+            || (s[2] > 0 && s[2] != model.Input.Height) || (s[3] > 0 && s[3] != model.Input.Width))
+        {
+            throw new InvalidDataException($"{session.ModelPath}: input is {input}, expected {expected}");
+        }
+
+        return s[0] > 0 ? (int)s[0] : 0;
+    }
+
+    private static int[] ValidateRawOutputs(OrtSession session, ModelDescription model, int anchors)
+    {
+        int[] widths = [4, 2, 4, model.ClassCount];
+        var order = new int[RawOutputNames.Length];
+        for (var k = 0; k < RawOutputNames.Length; k++)
+        {
+            var index = IndexOf(session, RawOutputNames[k]);
+            var expected = $"{RawOutputNames[k]} [B,{anchors},{widths[k]}]";
+            if (index < 0)
+            {
+                throw new InvalidDataException(
+                    $"{session.ModelPath}: a raw RefineDet model needs outputs arm_loc, arm_conf, odm_loc, odm_conf; it has {string.Join("; ", session.Outputs)}");
+            }
+
+            var info = session.Outputs[index];
+            var s = info.Shape;
+            if (info.ElementType != TensorElementType.Float || s.Count != 3 || (s[1] > 0 && s[1] != anchors) || (s[2] > 0 && s[2] != widths[k]))
+            {
+                throw new InvalidDataException(
+                    $"{session.ModelPath}: output is {info}, expected {expected} ({anchors} anchors from the prior configuration, {model.ClassCount} classes from the labels)");
+            }
+
+            order[k] = index;
+        }
+
+        return order;
+    }
+
+    private static int ValidateFusedOutput(OrtSession session)
+    {
+        var index = IndexOf(session, FusedOutputName);
+        if (index < 0 && session.Outputs.Count == 1)
+        {
+            index = 0;
+        }
+
+        if (index < 0)
+        {
+            throw new InvalidDataException($"{session.ModelPath}: a fused model needs an output '{FusedOutputName}' [N,7]; it has {string.Join("; ", session.Outputs)}");
+        }
+
+        var s = session.Outputs[index].Shape;
+        if (s.Count != 2 || (s[1] > 0 && s[1] != FusedOutputReader.RowLength))
+        {
+            throw new InvalidDataException($"{session.ModelPath}: output is {session.Outputs[index]}, expected {FusedOutputName} [N,7]");
+        }
+
+        return index;
+    }
+
+    private static int IndexOf(OrtSession session, string name)
+    {
+        for (var i = 0; i < session.Outputs.Count; i++)
+        {
+            if (session.Outputs[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
