@@ -24,7 +24,8 @@ public sealed class RefineDetDecoder
     private readonly float[] _classRow;   // softmax scratch when the model emits logits
     private Candidate[] _candidates = new Candidate[1024];
     private Candidate[] _kept = new Candidate[256];
-    private bool[] _suppressed = new bool[1024];
+    private float[] _soa = new float[1024 * 5]; // NMS scratch: x1, y1, x2, y2, area of one class run
+    private int[] _dead = new int[1024];        // NMS scratch: -1 = suppressed, per lane
 
     public RefineDetDecoder(PriorBoxes priors, int classCount, float centerVariance, float sizeVariance, DecodeOptions options, bool scoresAreLogits = false)
     {
@@ -129,7 +130,6 @@ public sealed class RefineDetDecoder
     {
         var candidates = _candidates.AsSpan(0, count);
         candidates.Sort(Candidate.ByClassThenScore);
-        EnsureCapacity(ref _suppressed, Math.Min(count, _options.TopKPerClass));
         var kept = 0;
         var start = 0;
         while (start < count)
@@ -148,39 +148,97 @@ public sealed class RefineDetDecoder
         return kept;
     }
 
+    /// <summary>
+    /// Greedy NMS over one class's ranked run. The run's boxes are gathered into structure-of-arrays scratch
+    /// so that each kept box suppresses the rest of the run eight (AVX2) or sixteen (AVX-512) boxes at a time;
+    /// IoU &gt; t is tested as intersection &gt; t·union to avoid a division per pair.
+    /// </summary>
     private int Nms(ReadOnlySpan<Candidate> run, int kept)
     {
-        var suppressed = _suppressed.AsSpan(0, run.Length);
-        suppressed.Clear();
-        var iouThreshold = _options.NmsIouThreshold;
-        var boxes = _boxes;
-        for (var i = 0; i < run.Length; i++)
+        var n = run.Length;
+        var lanes = Vector<float>.Count;
+        var padded = (n + lanes - 1) / lanes * lanes;
+        EnsureCapacity(ref _soa, padded * 5);
+        EnsureCapacity(ref _dead, padded);
+        var x1 = _soa.AsSpan(0, padded);
+        var y1 = _soa.AsSpan(padded, padded);
+        var x2 = _soa.AsSpan(2 * padded, padded);
+        var y2 = _soa.AsSpan(3 * padded, padded);
+        var area = _soa.AsSpan(4 * padded, padded);
+        var dead = _dead.AsSpan(0, padded);
+        dead.Clear();
+        for (var i = 0; i < n; i++)
         {
-            if (suppressed[i])
+            var b = run[i].Anchor * 4;
+            x1[i] = _boxes[b];
+            y1[i] = _boxes[b + 1];
+            x2[i] = _boxes[b + 2];
+            y2[i] = _boxes[b + 3];
+            area[i] = (x2[i] - x1[i]) * (y2[i] - y1[i]);
+        }
+
+        for (var i = n; i < padded; i++)
+        {
+            dead[i] = -1; // padding lanes never survive
+        }
+
+        var threshold = _options.NmsIouThreshold;
+        for (var i = 0; i < n; i++)
+        {
+            if (dead[i] != 0)
             {
                 continue;
             }
 
             EnsureCapacity(ref _kept, kept + 1);
             _kept[kept++] = run[i];
-            var bi = run[i].Anchor * 4;
-            float x1 = boxes[bi], y1 = boxes[bi + 1], x2 = boxes[bi + 2], y2 = boxes[bi + 3];
-            for (var j = i + 1; j < run.Length; j++)
-            {
-                if (suppressed[j])
-                {
-                    continue;
-                }
-
-                var bj = run[j].Anchor * 4;
-                if (BoxMath.IoU(x1, y1, x2, y2, boxes[bj], boxes[bj + 1], boxes[bj + 2], boxes[bj + 3]) > iouThreshold)
-                {
-                    suppressed[j] = true;
-                }
-            }
+            SuppressAgainst(i, n, padded, threshold, x1, y1, x2, y2, area, dead);
         }
 
         return kept;
+    }
+
+    private static void SuppressAgainst(
+        int i, int n, int padded, float threshold,
+        Span<float> x1, Span<float> y1, Span<float> x2, Span<float> y2, Span<float> area, Span<int> dead)
+    {
+        var lanes = Vector<float>.Count;
+        var j = i + 1;
+        // Scalar up to the next lane boundary, then whole vectors.
+        for (; j < n && j % lanes != 0; j++)
+        {
+            if (dead[j] == 0 && BoxMath.IoU(x1[i], y1[i], x2[i], y2[i], x1[j], y1[j], x2[j], y2[j]) > threshold)
+            {
+                dead[j] = -1;
+            }
+        }
+
+        if (j >= n)
+        {
+            return;
+        }
+
+        var bx1 = new Vector<float>(x1[i]);
+        var by1 = new Vector<float>(y1[i]);
+        var bx2 = new Vector<float>(x2[i]);
+        var by2 = new Vector<float>(y2[i]);
+        var barea = new Vector<float>(area[i]);
+        var t = new Vector<float>(threshold);
+        var vx1 = MemoryMarshal.Cast<float, Vector<float>>(x1);
+        var vy1 = MemoryMarshal.Cast<float, Vector<float>>(y1);
+        var vx2 = MemoryMarshal.Cast<float, Vector<float>>(x2);
+        var vy2 = MemoryMarshal.Cast<float, Vector<float>>(y2);
+        var varea = MemoryMarshal.Cast<float, Vector<float>>(area);
+        var vdead = MemoryMarshal.Cast<int, Vector<int>>(dead);
+        for (var v = j / lanes; v < padded / lanes; v++)
+        {
+            var iw = Vector.Max(Vector.Min(vx2[v], bx2) - Vector.Max(vx1[v], bx1), Vector<float>.Zero);
+            var ih = Vector.Max(Vector.Min(vy2[v], by2) - Vector.Max(vy1[v], by1), Vector<float>.Zero);
+            var intersection = iw * ih;
+            var union = varea[v] + barea - intersection;
+            var overlaps = Vector.GreaterThan(intersection, t * union) & Vector.GreaterThan(intersection, Vector<float>.Zero);
+            vdead[v] |= overlaps;
+        }
     }
 
     private int WriteOutput(int kept, int frameWidth, int frameHeight, Span<Detection> output)

@@ -1,0 +1,3 @@
+using VideoAnalytics.Bench;
+
+return BenchRunner.Run(args);
