@@ -81,7 +81,7 @@ public sealed class MediaFixture : IDisposable
         }
     }
 
-    private static void Ffmpeg(params string[] arguments)
+    internal static void Ffmpeg(params string[] arguments)
     {
         var start = new ProcessStartInfo("ffmpeg")
         {
