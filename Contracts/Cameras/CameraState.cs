@@ -1,0 +1,11 @@
+namespace VideoAnalytics.Contracts.Cameras;
+
+/// <summary>Life cycle of a camera: starting → streaming → reconnecting → failed | stopped.</summary>
+public enum CameraState
+{
+    Starting,
+    Streaming,
+    Reconnecting,
+    Failed,
+    Stopped,
+}

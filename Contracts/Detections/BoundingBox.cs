@@ -1,0 +1,4 @@
+namespace VideoAnalytics.Contracts.Detections;
+
+/// <summary>Box corners in source-frame pixels.</summary>
+public sealed record BoundingBox(float X1, float Y1, float X2, float Y2);

@@ -1,0 +1,4 @@
+namespace VideoAnalytics.Contracts.Detections;
+
+/// <summary>One object found in a frame.</summary>
+public sealed record DetectedObject(int ClassId, string Label, float Score, BoundingBox Box);

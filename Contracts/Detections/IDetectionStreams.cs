@@ -1,0 +1,40 @@
+namespace VideoAnalytics.Contracts.Detections;
+
+/// <summary>
+/// Append-only detection streams, one per camera (namespace <c>detections</c>, key = camera id), each
+/// addressable by position so a subscriber can resume where it stopped. Positions are opaque strings that
+/// compare in stream order through <see cref="ComparePositions"/>; in memory a sequence number, on Redis a
+/// stream id. History is bounded; the oldest frames fall off.
+/// </summary>
+public interface IDetectionStreams
+{
+    /// <summary>
+    /// Appends <paramref name="frame"/> to its camera's stream and returns its position, or null when the
+    /// frame was rejected because its <see cref="DetectionFrame.Epoch"/> is older than the stream's newest.
+    /// </summary>
+    Task<string?> PublishAsync(DetectionFrame frame, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="max"/> entries strictly after <paramref name="after"/> (null: from the oldest kept).</summary>
+    Task<IReadOnlyList<StreamEntry>> ReadAsync(string cameraId, string? after, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Entries whose capture time lies in [since, until], oldest first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<StreamEntry>> RangeAsync(string cameraId, DateTimeOffset since, DateTimeOffset until, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest entry, or null for an empty stream.</summary>
+    Task<StreamEntry?> LatestAsync(string cameraId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits until the stream has entries after <paramref name="after"/> (or the token fires). Subscribers call
+    /// this then <see cref="ReadAsync"/>, so a reader that fell behind reads history first and never misses frames.
+    /// </summary>
+    Task WaitAsync(string cameraId, string? after, CancellationToken cancellationToken);
+
+    /// <summary>Camera ids that have a stream.</summary>
+    Task<IReadOnlyList<string>> CamerasAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a camera's stream (the camera was removed).</summary>
+    Task DeleteAsync(string cameraId, CancellationToken cancellationToken = default);
+
+    /// <summary>Negative when <paramref name="a"/> is earlier than <paramref name="b"/>; null sorts first.</summary>
+    int ComparePositions(string? a, string? b);
+}

@@ -1,0 +1,145 @@
+using VideoAnalytics.Contracts.Cameras;
+
+namespace VideoAnalytics.Silo.Pipeline;
+
+/// <summary>
+/// The hand-off between one camera grain and the inference grain serving it: latest frame wins. The camera
+/// rents a buffer, fills it and offers it; an offered frame that the inference grain has not taken yet is
+/// replaced by the newer one and counted as dropped, so no stale-frame queue can ever build. At most three
+/// buffers exist per camera (one being filled, one pending, one in inference), reused for the camera's life.
+/// </summary>
+public sealed class FrameSlot
+{
+    private readonly Lock _gate = new();
+    private readonly Stack<CapturedFrame> _free = new(3);
+    private readonly Action<FrameSlot> _onOffered;
+    private CapturedFrame? _pending;
+    private long _dropped;
+    private long _processed;
+    private long _offered;
+
+    public FrameSlot(CameraSpec spec, Action<FrameSlot> onOffered)
+    {
+        Spec = spec;
+        _onOffered = onOffered;
+    }
+
+    public string CameraId => Spec.Id;
+
+    /// <summary>The camera's current spec (model, min score, classes); replaced when the operator edits it.</summary>
+    public CameraSpec Spec { get; set; }
+
+    /// <summary>Fencing epoch stamped on frames; the camera grain sets it when it (re)acquires its lease.</summary>
+    public long Epoch { get; set; }
+
+    /// <summary>True once the camera is gone: offers are ignored and the inference grain forgets the slot.</summary>
+    public bool IsClosed { get; private set; }
+
+    /// <summary>Frames replaced before inference took them (the "skipped" count) plus stale drops.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Frames analysed and published.</summary>
+    public long Processed => Interlocked.Read(ref _processed);
+
+    public long Offered => Interlocked.Read(ref _offered);
+
+    /// <summary>Camera side: a buffer for the next frame, sized <paramref name="width"/>×<paramref name="height"/>.</summary>
+    public CapturedFrame Rent(int width, int height)
+    {
+        CapturedFrame? frame;
+        lock (_gate)
+        {
+            _free.TryPop(out frame);
+        }
+
+        frame ??= new CapturedFrame(width * 3 * height);
+        frame.Resize(width, height);
+        return frame;
+    }
+
+    /// <summary>Camera side: makes <paramref name="frame"/> the pending frame, replacing (and dropping) an older one.</summary>
+    public void Offer(CapturedFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        CapturedFrame? replaced;
+        lock (_gate)
+        {
+            if (IsClosed)
+            {
+                _free.Push(frame);
+                return;
+            }
+
+            replaced = _pending;
+            _pending = frame;
+            _offered++;
+            if (replaced is not null)
+            {
+                _free.Push(replaced);
+                _dropped++;
+            }
+        }
+
+        if (replaced is null)
+        {
+            _onOffered(this);
+        }
+    }
+
+    /// <summary>Inference side: takes the pending frame, if any. Return it with <see cref="Release"/>.</summary>
+    public CapturedFrame? Take()
+    {
+        lock (_gate)
+        {
+            var frame = _pending;
+            _pending = null;
+            return frame;
+        }
+    }
+
+    /// <summary>Inference side: peeks at the capture time of the pending frame without taking it.</summary>
+    public bool TryPeekCapturedTicks(out long ticks)
+    {
+        lock (_gate)
+        {
+            ticks = _pending?.CapturedTicks ?? 0;
+            return _pending is not null;
+        }
+    }
+
+    /// <summary>Inference side: returns a frame's buffer; <paramref name="processed"/> false counts it dropped (stale).</summary>
+    public void Release(CapturedFrame frame, bool processed)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        lock (_gate)
+        {
+            if (_free.Count < 3)
+            {
+                _free.Push(frame);
+            }
+
+            if (processed)
+            {
+                _processed++;
+            }
+            else
+            {
+                _dropped++;
+            }
+        }
+    }
+
+    /// <summary>The camera is gone: drop the pending frame and ignore later offers.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            IsClosed = true;
+            if (_pending is not null)
+            {
+                _free.Push(_pending);
+                _pending = null;
+            }
+        }
+    }
+}
