@@ -6,8 +6,9 @@ namespace VideoAnalytics.Inference.Evaluation;
 /// <summary>
 /// Reads the two JSON-lines inputs of an evaluation: ground truth (<c>*.gt.jsonl</c>, one frame per
 /// line, format in models/README.md) and detections (one DetectionFrame per line, as the service
-/// records them). Blank lines are skipped; fields not needed for evaluation are ignored; anything else
-/// wrong stops the read with an <see cref="EvaluationInputException"/> naming the file and line.
+/// records them). Blank lines are skipped; fields not needed for evaluation are ignored; a missing
+/// <c>classId</c> reads as -1 (classes are matched by label); anything else missing or wrong stops the
+/// read with an <see cref="EvaluationInputException"/> naming the file and line.
 /// </summary>
 public static class EvaluationInputReader
 {
