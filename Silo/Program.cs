@@ -1,2 +1,18 @@
-// The standalone silo process; grains and providers arrive with the pipeline and cluster work.
-Console.WriteLine("VideoAnalytics silo: nothing to host yet.");
+using VideoAnalytics.Inference.Evaluation;
+using VideoAnalytics.Silo.Hosting;
+
+// `evaluate …` scores recorded detections against ground truth; anything else runs the silo.
+if (args.Length > 0 && args[0] == "evaluate")
+{
+    return EvaluateCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
+// appsettings.json ships beside the binaries; relative paths in it (models/, data/) resolve against the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddEnvironmentVariables("VA__");
+builder.Services.AddSilo(builder.Configuration);
+builder.Services.AddSiloHealth();
+var app = builder.Build();
+app.MapSiloHealth();
+app.Run();
+return 0;

@@ -1,0 +1,59 @@
+using VideoAnalytics.Contracts.Cameras;
+
+namespace VideoAnalytics.Gateway.Cameras;
+
+/// <summary>What GET /api/cameras returns per camera: its spec (credentials redacted) and its status.</summary>
+public sealed record CameraView
+{
+    public required string Id { get; init; }
+
+    public required string Url { get; init; }
+
+    public double Fps { get; init; }
+
+    public required string Model { get; init; }
+
+    public double MinScore { get; init; }
+
+    public IReadOnlyList<string> Classes { get; init; } = [];
+
+    public bool Enabled { get; init; }
+
+    public CameraState State { get; init; }
+
+    public string? LastError { get; init; }
+
+    public DateTimeOffset? LastFrameAt { get; init; }
+
+    public double InputFps { get; init; }
+
+    public double ProcessedFps { get; init; }
+
+    public long FramesCaptured { get; init; }
+
+    public long FramesProcessed { get; init; }
+
+    public long FramesDropped { get; init; }
+
+    public string? Silo { get; init; }
+
+    public static CameraView From(CameraSpec spec, CameraStatus? status) => new()
+    {
+        Id = spec.Id,
+        Url = UrlRedaction.Redact(spec.Url),
+        Fps = spec.Fps,
+        Model = spec.Model,
+        MinScore = spec.MinScore,
+        Classes = spec.Classes,
+        Enabled = spec.Enabled,
+        State = !spec.Enabled ? CameraState.Stopped : status?.State ?? CameraState.Starting,
+        LastError = UrlRedaction.Redact(status?.LastError) is { Length: > 0 } error ? error : null,
+        LastFrameAt = status?.LastFrameAt,
+        InputFps = status?.InputFps ?? 0,
+        ProcessedFps = status?.ProcessedFps ?? 0,
+        FramesCaptured = status?.FramesCaptured ?? 0,
+        FramesProcessed = status?.FramesProcessed ?? 0,
+        FramesDropped = status?.FramesDropped ?? 0,
+        Silo = status?.Silo,
+    };
+}

@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace VideoAnalytics.Gateway.Security;
+
+/// <summary>
+/// Authenticates <c>X-Api-Key: …</c> or <c>Authorization: Bearer …</c> against the configured keys; the key's
+/// role becomes the caller's role. With no keys configured every caller is an admin (open loopback mode).
+/// Keys are compared in constant time.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptions<ApiKeyOptions> keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string Scheme = "ApiKey";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var configured = keys.Value.ApiKeys;
+        if (configured.Count == 0)
+        {
+            return Task.FromResult(Success(GatewayPolicies.Admin));
+        }
+
+        var presented = Request.Headers["X-Api-Key"].ToString();
+        if (string.IsNullOrEmpty(presented))
+        {
+            var authorization = Request.Headers.Authorization.ToString();
+            if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                presented = authorization["Bearer ".Length..].Trim();
+            }
+        }
+
+        // Browsers cannot set headers on EventSource/WebSocket: accept ?apiKey= for subscriptions.
+        if (string.IsNullOrEmpty(presented))
+        {
+            presented = Request.Query["apiKey"].ToString();
+        }
+
+        if (string.IsNullOrEmpty(presented))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var presentedBytes = Encoding.UTF8.GetBytes(presented);
+        foreach (var key in configured)
+        {
+            if (CryptographicOperations.FixedTimeEquals(presentedBytes, Encoding.UTF8.GetBytes(key.Key)))
+            {
+                return Task.FromResult(Success(key.Role));
+            }
+        }
+
+        return Task.FromResult(AuthenticateResult.Fail("unknown API key"));
+    }
+
+    private AuthenticateResult Success(string role)
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, role)], Scheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
+    }
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace VideoAnalytics.Gateway.Subscriptions;
+
+/// <summary>Parses the query and headers shared by the SSE and WebSocket subscription routes.</summary>
+public static class SubscriptionRequest
+{
+    /// <summary>The filter from <c>classes</c>, <c>minScore</c> and <c>onlyWithDetections</c>, or an error message.</summary>
+    public static (SubscriptionFilter? Filter, string? Error) ParseFilter(IQueryCollection query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var classes = SplitList(query["classes"].ToString());
+        var minScore = 0.0;
+        var text = query["minScore"].ToString();
+        if (text.Length > 0 && (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out minScore) || minScore is < 0 or > 1))
+        {
+            return (null, "minScore must be a number between 0 and 1");
+        }
+
+        var only = false;
+        text = query["onlyWithDetections"].ToString();
+        if (text.Length > 0 && !bool.TryParse(text, out only))
+        {
+            return (null, "onlyWithDetections must be true or false");
+        }
+
+        return (new SubscriptionFilter(classes, minScore, only), null);
+    }
+
+    /// <summary>
+    /// Where to resume: <c>Last-Event-ID</c> header, else <c>?from=</c>. A single position applies to the only
+    /// camera; a composite cursor (<c>a=12,b=40</c>, what multi-camera streams send as ids) maps each camera.
+    /// </summary>
+    public static Dictionary<string, string?> ResumePoints(HttpRequest request, IReadOnlyList<string> cameras)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(cameras);
+        var cursor = request.Headers["Last-Event-ID"].ToString();
+        if (cursor.Length == 0)
+        {
+            cursor = request.Query["from"].ToString();
+        }
+
+        var points = cameras.ToDictionary(c => c, _ => (string?)null, StringComparer.Ordinal);
+        if (cursor.Length == 0)
+        {
+            return points;
+        }
+
+        if (!cursor.Contains('=', StringComparison.Ordinal))
+        {
+            if (cameras.Count == 1)
+            {
+                points[cameras[0]] = cursor;
+            }
+
+            return points;
+        }
+
+        foreach (var pair in cursor.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && points.ContainsKey(pair[..eq]))
+            {
+                points[pair[..eq]] = pair[(eq + 1)..];
+            }
+        }
+
+        return points;
+    }
+
+    public static List<string> SplitList(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}

@@ -1,0 +1,325 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Silo.Cameras;
+using VideoAnalytics.Silo.Inference;
+using VideoAnalytics.Silo.Pipeline;
+using VideoAnalytics.Silo.Telemetry;
+
+namespace VideoAnalytics.Silo.Hosting;
+
+/// <summary>
+/// Keeps the running camera grains equal to what the registry says this silo should run: starts grains for
+/// new or re-enabled cameras, updates changed ones, stops removed or disabled ones. It reconciles on every
+/// registry change notification and every <see cref="ResyncInterval"/> in case a notification was missed,
+/// and publishes every grain's status to the status board once a second.
+/// </summary>
+public sealed partial class CameraSupervisor(
+    ICameraRegistry registry,
+    ICameraStatusBoard statusBoard,
+    IDetectionStreams streams,
+    InferenceHost inference,
+    ModelCatalog models,
+    ICameraOwnership ownership,
+    IOptions<CameraOptions> cameraOptions,
+    PipelineMetrics metrics,
+    SiloIdentity identity,
+    TimeProvider time,
+    ILoggerFactory loggerFactory) : BackgroundService
+{
+    public static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ILogger _logger = loggerFactory.CreateLogger<CameraSupervisor>();
+    private readonly Dictionary<string, RunningCamera> _running = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>Ids of cameras running on this silo (for tests and health).</summary>
+    public IReadOnlyCollection<string> RunningCameras
+    {
+        get
+        {
+            lock (_running)
+            {
+                return [.. _running.Keys];
+            }
+        }
+    }
+
+    /// <summary>True once the first reconciliation finished: the silo can accept cameras.</summary>
+    public bool IsReady { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        registry.Changed += OnRegistryChanged;
+        ownership.Changed += OnRegistryChanged;
+        var statusTask = ReportStatusLoopAsync(stoppingToken);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await ReconcileAsync(stoppingToken);
+                    IsReady = true;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogReconcileFailed(e);
+                }
+
+                try
+                {
+                    await _wake.WaitAsync(ResyncInterval, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            registry.Changed -= OnRegistryChanged;
+            ownership.Changed -= OnRegistryChanged;
+            await StopAllAsync();
+            await statusTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    private void OnRegistryChanged(string id)
+    {
+        // Coalesce bursts: one pending wake-up is enough to pick up every change.
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var desired = new Dictionary<string, CameraSpec>(StringComparer.Ordinal);
+        foreach (var spec in await registry.ListAsync(cancellationToken))
+        {
+            desired[spec.Id] = spec;
+        }
+
+        List<string> running;
+        lock (_running)
+        {
+            running = [.. _running.Keys];
+        }
+
+        foreach (var id in running)
+        {
+            if (!desired.TryGetValue(id, out var spec) || !spec.Enabled || !await ownership.OwnsAsync(id, cancellationToken))
+            {
+                await StopCameraAsync(id, removed: !desired.ContainsKey(id));
+            }
+        }
+
+        foreach (var spec in desired.Values)
+        {
+            if (!spec.Enabled)
+            {
+                await ReportStoppedAsync(spec.Id, cancellationToken);
+                continue;
+            }
+
+            RunningCamera? current;
+            lock (_running)
+            {
+                _running.TryGetValue(spec.Id, out current);
+            }
+
+            if (current is not null)
+            {
+                if (!current.Spec.SameAs(spec))
+                {
+                    await UpdateCameraAsync(current, spec);
+                }
+
+                continue;
+            }
+
+            if (await ownership.OwnsAsync(spec.Id, cancellationToken))
+            {
+                await StartCameraAsync(spec, cancellationToken);
+            }
+        }
+
+        foreach (var id in await RemovedStreamsAsync(desired, cancellationToken))
+        {
+            await streams.DeleteAsync(id, cancellationToken);
+            await statusBoard.RemoveAsync(id, cancellationToken);
+        }
+    }
+
+    private async Task StartCameraAsync(CameraSpec spec, CancellationToken cancellationToken)
+    {
+        // A camera naming a model this silo cannot load fails with the reason and takes no capture resources.
+        if (!models.TryGet(spec.Model, inference.Grains.Count > 0 ? inference.Grains[0].Device : default, out _, out var error))
+        {
+            models.ForgetFailure(spec.Model, inference.Grains.Count > 0 ? inference.Grains[0].Device : default);
+            await statusBoard.ReportAsync(new CameraStatus
+            {
+                Id = spec.Id,
+                State = CameraState.Failed,
+                LastError = error,
+                Silo = identity.Name,
+                UpdatedAt = time.GetUtcNow(),
+            }, cancellationToken);
+            return;
+        }
+
+        var epoch = await ownership.AcquireAsync(spec.Id, cancellationToken);
+        if (epoch is null)
+        {
+            return; // another silo holds the camera's lease
+        }
+
+        var slot = inference.Attach(spec);
+        slot.Epoch = epoch.Value;
+        var grain = new CameraGrain(spec, slot, cameraOptions.Value, metrics, time, loggerFactory.CreateLogger<CameraGrain>(), identity.Name);
+        lock (_running)
+        {
+            _running[spec.Id] = new RunningCamera(spec, slot, grain);
+        }
+
+        grain.Start();
+        LogCameraStarted(spec.Id, UrlRedaction.Redact(spec.Url), spec.Model);
+    }
+
+    private async Task UpdateCameraAsync(RunningCamera current, CameraSpec spec)
+    {
+        if (!string.Equals(current.Spec.Model, spec.Model, StringComparison.Ordinal))
+        {
+            // A model change moves the camera to a fresh slot: simplest to restart it.
+            await StopCameraAsync(spec.Id, removed: false);
+            await StartCameraAsync(spec, CancellationToken.None);
+            return;
+        }
+
+        current.Slot.Spec = spec;
+        current.Grain.Update(spec);
+        lock (_running)
+        {
+            _running[spec.Id] = current with { Spec = spec };
+        }
+    }
+
+    private async Task StopCameraAsync(string id, bool removed)
+    {
+        RunningCamera? camera;
+        lock (_running)
+        {
+            _running.Remove(id, out camera);
+        }
+
+        if (camera is null)
+        {
+            return;
+        }
+
+        await camera.Grain.StopAsync();
+        inference.Detach(camera.Slot);
+        await ownership.ReleaseAsync(id, CancellationToken.None);
+        if (removed)
+        {
+            await streams.DeleteAsync(id);
+            await statusBoard.RemoveAsync(id);
+        }
+        else
+        {
+            await statusBoard.ReportAsync(camera.Grain.Status with { State = CameraState.Stopped, UpdatedAt = time.GetUtcNow() });
+        }
+
+        LogCameraStopped(id, removed);
+    }
+
+    private async Task ReportStoppedAsync(string id, CancellationToken cancellationToken)
+    {
+        var status = await statusBoard.GetAsync(id, cancellationToken);
+        if (status is null || status.State != CameraState.Stopped)
+        {
+            await statusBoard.ReportAsync(
+                (status ?? new CameraStatus { Id = id }) with { State = CameraState.Stopped, Silo = null, UpdatedAt = time.GetUtcNow() },
+                cancellationToken);
+        }
+    }
+
+    private async Task<List<string>> RemovedStreamsAsync(Dictionary<string, CameraSpec> desired, CancellationToken cancellationToken)
+    {
+        var removed = new List<string>();
+        foreach (var status in await statusBoard.ListAsync(cancellationToken))
+        {
+            if (!desired.ContainsKey(status.Id) && (status.Silo is null || status.Silo == identity.Name))
+            {
+                removed.Add(status.Id);
+            }
+        }
+
+        return removed;
+    }
+
+    private async Task StopAllAsync()
+    {
+        List<string> ids;
+        lock (_running)
+        {
+            ids = [.. _running.Keys];
+        }
+
+        foreach (var id in ids)
+        {
+            await StopCameraAsync(id, removed: false);
+        }
+    }
+
+    private async Task ReportStatusLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(StatusInterval, time);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing) && !cancellationToken.IsCancellationRequested)
+        {
+            List<RunningCamera> cameras;
+            lock (_running)
+            {
+                cameras = [.. _running.Values];
+            }
+
+            foreach (var camera in cameras)
+            {
+                try
+                {
+                    await statusBoard.ReportAsync(camera.Grain.Status, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogStatusFailed(camera.Spec.Id, e.Message);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Reconciling cameras failed; retrying")]
+    private partial void LogReconcileFailed(Exception exception);
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Camera {Camera} started ({Url}, model {Model})")]
+    private partial void LogCameraStarted(string camera, string url, string model);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Information, Message = "Camera {Camera} stopped (removed: {Removed})")]
+    private partial void LogCameraStopped(string camera, bool removed);
+
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Reporting the status of camera {Camera} failed: {Reason}")]
+    private partial void LogStatusFailed(string camera, string reason);
+
+    private sealed record RunningCamera(CameraSpec Spec, FrameSlot Slot, CameraGrain Grain);
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace VideoAnalytics.Silo.Hosting;
+
+/// <summary>
+/// Probes for orchestrators: <c>/livez</c> answers while the process runs; <c>/healthz</c> answers 200 once the
+/// silo has reconciled its cameras at least once (ready to accept cameras) and 503 before.
+/// </summary>
+public static class SiloHealth
+{
+    public static IServiceCollection AddSiloHealth(this IServiceCollection services) => services;
+
+    public static IEndpointRouteBuilder MapSiloHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/livez", () => Results.Text("live")).WithName("Liveness").WithSummary("Liveness: the process is running.");
+        endpoints.MapGet("/healthz", (CameraSupervisor supervisor) =>
+                supervisor.IsReady ? Results.Text("ready") : Results.Problem("starting", statusCode: StatusCodes.Status503ServiceUnavailable))
+            .WithName("Readiness")
+            .WithSummary("Readiness: 200 once the service can accept cameras.");
+        return endpoints;
+    }
+}

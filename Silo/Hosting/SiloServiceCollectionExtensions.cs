@@ -1,0 +1,44 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Silo.Cameras;
+using VideoAnalytics.Silo.Inference;
+using VideoAnalytics.Silo.Registry;
+using VideoAnalytics.Silo.Streams;
+using VideoAnalytics.Silo.Telemetry;
+
+namespace VideoAnalytics.Silo.Hosting;
+
+/// <summary>Registers the silo: camera and inference grains, their supervisor, and the single-process providers.</summary>
+public static class SiloServiceCollectionExtensions
+{
+    public static IServiceCollection AddSilo(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CameraOptions>().Bind(configuration.GetSection(CameraOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.Section));
+        services.AddSingleton<IValidateOptions<CameraOptions>, CameraOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PipelineMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(new SiloIdentity(configuration["Silo:Name"] is { Length: > 0 } name ? name : $"{Environment.MachineName}-{Environment.ProcessId}"));
+        services.AddSingleton<ModelCatalog>();
+
+        // Single-process providers; the cluster registration replaces these with Redis ones.
+        services.AddSingleton<IDetectionStreams, InMemoryDetectionStreams>();
+        services.AddSingleton<ICameraRegistry, JsonFileCameraRegistry>();
+        services.AddSingleton<ICameraStatusBoard, InMemoryCameraStatusBoard>();
+        services.AddSingleton<ICameraOwnership, SingleSiloOwnership>();
+
+        services.AddSingleton<InferenceHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<InferenceHost>());
+        services.AddSingleton<CameraSupervisor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CameraSupervisor>());
+        return services;
+    }
+}

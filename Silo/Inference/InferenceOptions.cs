@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace VideoAnalytics.Silo.Inference;
+
+/// <summary>Configuration section <c>Inference</c>: devices, batching and model location.</summary>
+public sealed class InferenceOptions
+{
+    public const string Section = "Inference";
+
+    /// <summary>One inference grain per entry: <c>cpu</c>, <c>cuda:0</c>, <c>cuda:1</c>, …</summary>
+    [MinLength(1)]
+    public List<string> Devices { get; set; } = ["cpu"];
+
+    /// <summary>When a CUDA device cannot be used (provider libraries missing), serve its cameras on the CPU instead of failing.</summary>
+    public bool FallbackToCpu { get; set; } = true;
+
+    /// <summary>A batch runs as soon as this many frames (one per camera) are ready…</summary>
+    [Range(1, 64)]
+    public int MaxBatch { get; set; } = 8;
+
+    /// <summary>…or this long after the oldest ready frame arrived.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Frames older than this when a batch forms are dropped (reason <c>stale</c>) instead of analysed.</summary>
+    public TimeSpan StalenessLimit { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>ONNX Runtime intra-op threads per session; 0 lets ORT use every core.</summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Folder of <c>&lt;name&gt;.onnx</c> models; cameras refer to models by file name without extension.</summary>
+    [Required]
+    public string ModelsDirectory { get; set; } = "models";
+
+    /// <summary>Models loaded at start so the first frames don't wait for a session to be created.</summary>
+    public List<string> Preload { get; set; } = ["refinedet-lite-320"];
+}

@@ -1,0 +1,58 @@
+using VideoAnalytics.Contracts.Cameras;
+
+namespace VideoAnalytics.Tests.Silo.Contracts;
+
+/// <summary>What every <see cref="ICameraRegistry"/> must do; providers derive and supply an empty registry.</summary>
+public abstract class CameraRegistryContract
+{
+    protected abstract Task<ICameraRegistry> CreateAsync();
+
+    private static CameraSpec Spec(string id, string url = "rtsp://127.0.0.1/x") => new() { Id = id, Url = url, Classes = ["circle"] };
+
+    [Fact]
+    public async Task Add_get_list_replace_remove()
+    {
+        var registry = await CreateAsync();
+        Assert.True(await registry.AddAsync(Spec("b")));
+        Assert.True(await registry.AddAsync(Spec("a")));
+        Assert.False(await registry.AddAsync(Spec("a", "rtsp://other/y")));
+        Assert.Equal(["a", "b"], (await registry.ListAsync()).Select(c => c.Id));
+        Assert.Equal("rtsp://127.0.0.1/x", (await registry.GetAsync("a"))!.Url);
+        Assert.Equal(["circle"], (await registry.GetAsync("a"))!.Classes);
+
+        Assert.True(await registry.ReplaceAsync(Spec("a", "rtsp://new/z") with { Fps = 2 }));
+        Assert.Equal(2, (await registry.GetAsync("a"))!.Fps);
+        Assert.False(await registry.ReplaceAsync(Spec("zzz")));
+
+        Assert.True(await registry.RemoveAsync("a"));
+        Assert.False(await registry.RemoveAsync("a"));
+        Assert.Null(await registry.GetAsync("a"));
+    }
+
+    [Fact]
+    public async Task Changes_are_announced()
+    {
+        var registry = await CreateAsync();
+        var seen = new List<string>();
+        var announced = new SemaphoreSlim(0);
+        registry.Changed += id =>
+        {
+            lock (seen)
+            {
+                seen.Add(id);
+            }
+
+            announced.Release();
+        };
+
+        await registry.AddAsync(Spec("cam"));
+        await registry.ReplaceAsync(Spec("cam") with { Enabled = false });
+        await registry.RemoveAsync("cam");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await announced.WaitAsync(TimeSpan.FromSeconds(5)));
+        }
+
+        Assert.Equal(["cam", "cam", "cam"], seen);
+    }
+}

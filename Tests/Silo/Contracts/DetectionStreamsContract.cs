@@ -1,0 +1,144 @@
+using VideoAnalytics.Contracts.Detections;
+
+namespace VideoAnalytics.Tests.Silo.Contracts;
+
+/// <summary>
+/// What every <see cref="IDetectionStreams"/> must do, whatever stores it. Each provider's test class derives
+/// from this and supplies a fresh, empty store with a history of <see cref="History"/> frames per camera.
+/// </summary>
+public abstract class DetectionStreamsContract
+{
+    protected const int History = 50;
+
+    protected abstract Task<IDetectionStreams> CreateAsync();
+
+    protected static DetectionFrame Frame(string camera, long index, long epoch = 0, DateTimeOffset? at = null) => new()
+    {
+        CameraId = camera,
+        FrameIndex = index,
+        Timestamp = at ?? DateTimeOffset.UnixEpoch.AddSeconds(index),
+        Width = 640,
+        Height = 480,
+        Model = "m",
+        Detections = [new DetectedObject(1, "circle", 0.9f, new BoundingBox(1, 2, 3, 4))],
+        Epoch = epoch,
+    };
+
+    [Fact]
+    public async Task Published_frames_are_read_back_in_order_with_increasing_positions()
+    {
+        var streams = await CreateAsync();
+        var positions = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            positions.Add((await streams.PublishAsync(Frame("cam", i)))!);
+        }
+
+        var read = await streams.ReadAsync("cam", null, 100);
+        Assert.Equal([0L, 1, 2, 3, 4], read.Select(e => e.Frame.FrameIndex));
+        Assert.Equal(positions, read.Select(e => e.Position));
+        for (var i = 1; i < positions.Count; i++)
+        {
+            Assert.True(streams.ComparePositions(positions[i - 1], positions[i]) < 0);
+        }
+
+        Assert.Equal("circle", read[0].Frame.Detections[0].Label);
+    }
+
+    [Fact]
+    public async Task Reading_after_a_position_resumes_without_gap_or_duplicate()
+    {
+        var streams = await CreateAsync();
+        var positions = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            positions.Add((await streams.PublishAsync(Frame("cam", i)))!);
+        }
+
+        var rest = await streams.ReadAsync("cam", positions[3], 100);
+        Assert.Equal([4L, 5, 6, 7, 8, 9], rest.Select(e => e.Frame.FrameIndex));
+        var limited = await streams.ReadAsync("cam", positions[3], 2);
+        Assert.Equal([4L, 5], limited.Select(e => e.Frame.FrameIndex));
+        Assert.Empty(await streams.ReadAsync("cam", positions[9], 100));
+    }
+
+    [Fact]
+    public async Task History_is_bounded_and_keeps_the_newest()
+    {
+        var streams = await CreateAsync();
+        for (var i = 0; i < History * 3; i++)
+        {
+            await streams.PublishAsync(Frame("cam", i));
+        }
+
+        var all = await streams.ReadAsync("cam", null, History * 10);
+        Assert.InRange(all.Count, History, History * 2); // Redis trims approximately
+        Assert.Equal(History * 3 - 1, all[^1].Frame.FrameIndex);
+        Assert.Equal(History * 3 - 1, (await streams.LatestAsync("cam"))!.Frame.FrameIndex);
+    }
+
+    [Fact]
+    public async Task Cameras_are_separate_streams()
+    {
+        var streams = await CreateAsync();
+        await streams.PublishAsync(Frame("a", 1));
+        await streams.PublishAsync(Frame("b", 2));
+        Assert.Equal([1L], (await streams.ReadAsync("a", null, 10)).Select(e => e.Frame.FrameIndex));
+        Assert.Equal(["a", "b"], await streams.CamerasAsync());
+        await streams.DeleteAsync("a");
+        Assert.Empty(await streams.ReadAsync("a", null, 10));
+        Assert.Equal(["b"], await streams.CamerasAsync());
+    }
+
+    [Fact]
+    public async Task Frames_from_an_older_epoch_are_rejected()
+    {
+        var streams = await CreateAsync();
+        Assert.NotNull(await streams.PublishAsync(Frame("cam", 1, epoch: 2)));
+        Assert.NotNull(await streams.PublishAsync(Frame("cam", 2, epoch: 3)));
+        Assert.Null(await streams.PublishAsync(Frame("cam", 3, epoch: 2)));
+        Assert.NotNull(await streams.PublishAsync(Frame("cam", 4, epoch: 3)));
+        Assert.Equal([1L, 2, 4], (await streams.ReadAsync("cam", null, 10)).Select(e => e.Frame.FrameIndex));
+    }
+
+    [Fact]
+    public async Task Range_selects_by_capture_time()
+    {
+        var streams = await CreateAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await streams.PublishAsync(Frame("cam", i));
+        }
+
+        var range = await streams.RangeAsync("cam", DateTimeOffset.UnixEpoch.AddSeconds(3), DateTimeOffset.UnixEpoch.AddSeconds(6), 100);
+        Assert.Equal([3L, 4, 5, 6], range.Select(e => e.Frame.FrameIndex));
+        Assert.Equal(2, (await streams.RangeAsync("cam", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(9), 2)).Count);
+    }
+
+    [Fact]
+    public async Task Wait_completes_when_a_frame_arrives_after_the_position()
+    {
+        var streams = await CreateAsync();
+        var first = await streams.PublishAsync(Frame("cam", 1));
+        await streams.WaitAsync("cam", null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)); // already has data
+
+        var waiting = streams.WaitAsync("cam", first, CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+        await streams.PublishAsync(Frame("cam", 2));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+
+        using var cancel = new CancellationTokenSource();
+        var latest = (await streams.LatestAsync("cam"))!.Position;
+        var cancelled = streams.WaitAsync("cam", latest, cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Empty_stream_has_no_latest()
+    {
+        var streams = await CreateAsync();
+        Assert.Null(await streams.LatestAsync("nothing"));
+        Assert.Empty(await streams.ReadAsync("nothing", null, 10));
+    }
+}
