@@ -17,6 +17,7 @@ public sealed class FrameSlot
     private long _dropped;
     private long _processed;
     private long _offered;
+    private int _buffers;
 
     public FrameSlot(CameraSpec spec, Action<FrameSlot> onOffered)
     {
@@ -43,6 +44,9 @@ public sealed class FrameSlot
 
     public long Offered => Interlocked.Read(ref _offered);
 
+    /// <summary>Frame buffers this slot has created: stays at most 3 in steady state (a bound tests check).</summary>
+    public int Buffers => Volatile.Read(ref _buffers);
+
     /// <summary>Camera side: a buffer for the next frame, sized <paramref name="width"/>×<paramref name="height"/>.</summary>
     public CapturedFrame Rent(int width, int height)
     {
@@ -52,13 +56,19 @@ public sealed class FrameSlot
             _free.TryPop(out frame);
         }
 
-        frame ??= new CapturedFrame(width * 3 * height);
+        if (frame is null)
+        {
+            frame = new CapturedFrame(width * 3 * height);
+            Interlocked.Increment(ref _buffers);
+        }
+
         frame.Resize(width, height);
         return frame;
     }
 
     /// <summary>Camera side: makes <paramref name="frame"/> the pending frame, replacing (and dropping) an older one.</summary>
-    public void Offer(CapturedFrame frame)
+    /// <returns>True when an older pending frame was replaced (a drop the camera reports with reason <c>replaced</c>).</returns>
+    public bool Offer(CapturedFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
         CapturedFrame? replaced;
@@ -67,7 +77,7 @@ public sealed class FrameSlot
             if (IsClosed)
             {
                 _free.Push(frame);
-                return;
+                return false;
             }
 
             replaced = _pending;
@@ -83,7 +93,10 @@ public sealed class FrameSlot
         if (replaced is null)
         {
             _onOffered(this);
+            return false;
         }
+
+        return true;
     }
 
     /// <summary>Inference side: takes the pending frame, if any. Return it with <see cref="Release"/>.</summary>

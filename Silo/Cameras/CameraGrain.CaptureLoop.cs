@@ -1,0 +1,379 @@
+using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Inference.Native.OpenCv;
+using VideoAnalytics.Silo.Pipeline;
+
+namespace VideoAnalytics.Silo.Cameras;
+
+// The capture side of CameraGrain: one loop per generation, on its own thread.
+public sealed partial class CameraGrain
+{
+    /// <summary>The capture loop of one generation: everything here is touched by its own thread only.</summary>
+    private sealed class CaptureLoop
+    {
+        private readonly CameraGrain _grain;
+        private readonly int _generation;
+        private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ReconnectBackoff _backoff;
+        private readonly FrameSampler _sampler;
+        private CameraSpec _spec;
+        private CapturedFrame? _held;
+        private double _fileOffset;
+
+        /// <summary>TimeProvider timestamp at which the current read began; 0 when not reading. Read by the watchdog.</summary>
+        public long ReadStartedAt;
+
+        public CaptureLoop(CameraGrain grain, int generation)
+        {
+            _grain = grain;
+            _generation = generation;
+            _spec = grain._spec;
+            _sampler = new FrameSampler(_spec.Fps);
+            _backoff = new ReconnectBackoff(grain._options.ReconnectInitialDelay, grain._options.ReconnectMaxDelay, grain._time);
+        }
+
+        public Task Exited => _exited.Task;
+
+        public void Run()
+        {
+            try
+            {
+                while (_grain.IsCurrent(_generation))
+                {
+                    _spec = _grain._spec;
+                    _sampler.SetFps(_spec.Fps);
+                    if (!_spec.Enabled)
+                    {
+                        _grain.Publish(_generation, CameraState.Stopped, null);
+                        CameraLog.Stopped(_grain._logger, _grain.Id, "disabled");
+                        WaitForSpecChange();
+                        continue;
+                    }
+
+                    var check = SourceValidator.Validate(_spec.Url, _grain._options.MediaRoots);
+                    if (!check.IsValid)
+                    {
+                        _grain.Publish(_generation, CameraState.Failed, check.Error);
+                        CameraLog.Refused(_grain._logger, _grain.Id, check.Error);
+                        WaitForSpecChange();
+                        continue;
+                    }
+
+                    RunSource(check.Source);
+                }
+            }
+            catch (Exception ex)
+            {
+                // A bug here must not take the process down: report it; the camera stays failed until updated.
+                CameraLog.Crashed(_grain._logger, _grain.Id, ex);
+                _grain.Publish(_generation, CameraState.Failed, "internal error: " + ex.Message);
+            }
+            finally
+            {
+                _exited.TrySetResult();
+            }
+        }
+
+        /// <summary>Opens, streams and reopens one source until stopped or the URL or enabled flag changes.</summary>
+        private void RunSource(CameraSource source)
+        {
+            CameraLog.Starting(_grain._logger, _grain.Id, _grain._silo, source.Display, source.Kind);
+            _backoff.Reset();
+            _fileOffset = 0;
+            if (_grain.CurrentState != CameraState.Streaming)
+            {
+                _grain.Publish(_generation, CameraState.Starting, null);
+            }
+
+            while (_grain.IsCurrent(_generation) && SpecStillFits())
+            {
+                var outcome = Connect(source, out var error);
+                if (outcome == Outcome.Stop)
+                {
+                    return;
+                }
+
+                if (outcome == Outcome.EndOfFile)
+                {
+                    if (_grain._options.LoopFiles)
+                    {
+                        continue;
+                    }
+
+                    _grain.Publish(_generation, CameraState.Stopped, "the file ended (looping is off)");
+                    CameraLog.Stopped(_grain._logger, _grain.Id, "the file ended");
+                    WaitForSpecChange();
+                    return;
+                }
+
+                // A file that cannot be read will not heal by itself, but it may be replaced: failed, still retried.
+                var state = source.IsLive ? CameraState.Reconnecting : CameraState.Failed;
+                var message = UrlRedaction.Redact(error ?? "the source failed");
+                _grain.Publish(_generation, state, message);
+                var delay = _backoff.Schedule();
+                _grain._metrics.Reconnects.Add(1, _grain._cameraTag);
+                CameraLog.Retrying(_grain._logger, _grain.Id, state.ToString(), message, _backoff.Attempts, delay);
+                Sleep(delay);
+            }
+        }
+
+        private Outcome Connect(CameraSource source, out string? error)
+        {
+            error = source.Host is { } host ? Resolve(host) : null;
+            if (error is not null)
+            {
+                return Outcome.Failed;
+            }
+
+            VideoSource video;
+            try
+            {
+                video = VideoSource.Open(source.Location, _grain._openOptions);
+            }
+            catch (OpenCvException ex)
+            {
+                error = ex.Message;
+                return _grain.IsCurrent(_generation) ? Outcome.Failed : Outcome.Stop;
+            }
+
+            // The source is released by this thread only, after its last read, whatever happened meanwhile.
+            using (video)
+            {
+                return _grain.IsCurrent(_generation) ? Stream(video, source, out error) : Outcome.Stop;
+            }
+        }
+
+        // Resolving here, outside FFmpeg's process-wide open lock, keeps a slow or failing DNS lookup for one camera
+        // from delaying every other camera's open.
+        private string? Resolve(string host)
+        {
+            if (System.Net.IPAddress.TryParse(host, out _))
+            {
+                return null;
+            }
+
+            using var timeout = new CancellationTokenSource(_grain._options.OpenTimeout);
+            try
+            {
+                var lookup = System.Net.Dns.GetHostAddressesAsync(host, timeout.Token);
+                if (!lookup.Wait(_grain._options.OpenTimeout))
+                {
+                    return $"cannot resolve host '{host}': no answer within {_grain._options.OpenTimeout.TotalSeconds:0.#} s";
+                }
+
+                return lookup.Result.Length == 0 ? $"cannot resolve host '{host}': no addresses" : null;
+            }
+            catch (AggregateException ex) when (ex.InnerException is System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                return $"cannot resolve host '{host}': {ex.InnerException.Message}";
+            }
+        }
+
+        private Outcome Stream(VideoSource video, CameraSource source, out string? error)
+        {
+            error = null;
+            var time = _grain._time;
+            var slot = _grain._slot;
+            var nativeFps = video.Fps is > 0 and < 1000 ? video.Fps : 25;
+            var held = _held ??= slot.Rent(Math.Max(video.Width, 1), Math.Max(video.Height, 1));
+            var openedAt = time.GetTimestamp();
+            var lastFrameAt = openedAt;
+            long index = 0;
+            _sampler.Reset();
+            while (true)
+            {
+                if (!_grain.IsCurrent(_generation) || !SpecStillFits())
+                {
+                    return Outcome.Stop;
+                }
+
+                if (!source.IsLive && !Pace(ref openedAt, index / nativeFps))
+                {
+                    continue;
+                }
+
+                Volatile.Write(ref ReadStartedAt, time.GetTimestamp());
+                var result = video.TryRead(held.Pixels, out var info);
+                Volatile.Write(ref ReadStartedAt, 0);
+                if (!_grain.IsCurrent(_generation))
+                {
+                    return Outcome.Stop;
+                }
+
+                switch (result)
+                {
+                    case FrameReadResult.Frame:
+                        // FFmpeg can end a timed-out read with one last (stale) frame: a frame after a gap as long as
+                        // the watchdog's is the stall itself, not a recovery.
+                        var gap = time.GetElapsedTime(lastFrameAt);
+                        if (gap >= _grain._options.WatchdogTimeout)
+                        {
+                            error = $"watchdog: no frame for {gap.TotalSeconds:0.0} s; the stream stalled";
+                            return Outcome.Failed;
+                        }
+
+                        if (index == 0)
+                        {
+                            OnFirstFrame(video, source, info);
+                        }
+
+                        lastFrameAt = time.GetTimestamp();
+                        var read = Interlocked.Increment(ref _grain._framesRead);
+                        var now = time.GetUtcNow();
+                        Interlocked.Exchange(ref _grain._lastFrameUtcTicks, now.UtcTicks);
+                        _grain._inputRate.Sample(read);
+                        var seconds = source.IsLive ? time.GetElapsedTime(openedAt).TotalSeconds : _fileOffset + (index / nativeFps);
+                        if (_sampler.Keep(seconds))
+                        {
+                            held.Resize(info.Width, info.Height);
+                            held.FrameIndex = source.IsLive ? read - 1 : index;
+                            held.Timestamp = now;
+                            held.CapturedTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+                            held.Epoch = slot.Epoch;
+                            Offer(held);
+                            held = _held = slot.Rent(info.Width, info.Height);
+                        }
+
+                        index++;
+                        break;
+                    case FrameReadResult.BufferTooSmall:
+                        // A resolution change: grow the buffer and read the kept frame again.
+                        held.Resize(info.Width, info.Height);
+                        continue;
+                    case FrameReadResult.EndOfStream:
+                        _fileOffset += index / nativeFps;
+                        if (index > 0)
+                        {
+                            CameraLog.Looping(_grain._logger, _grain.Id, index);
+                            return Outcome.EndOfFile;
+                        }
+
+                        error = "the file has no decodable video frames";
+                        return Outcome.Failed;
+                    default:
+                        var stalled = time.GetElapsedTime(lastFrameAt);
+                        var reason = video.LastError?.Message ?? "the read failed";
+                        error = stalled >= _grain._options.WatchdogTimeout
+                            ? $"watchdog: no frame for {stalled.TotalSeconds:0.0} s ({reason})"
+                            : $"{reason} (no frame for {stalled.TotalSeconds:0.0} s)";
+                        return Outcome.Failed;
+                }
+
+                if (time.GetElapsedTime(lastFrameAt) >= _grain._options.WatchdogTimeout)
+                {
+                    error = $"watchdog: no frame for {_grain._options.WatchdogTimeout.TotalSeconds:0.#} s; the stream stalled";
+                    return Outcome.Failed;
+                }
+            }
+        }
+
+        private void OnFirstFrame(VideoSource video, CameraSource source, FrameInfo info)
+        {
+            _backoff.Reset();
+            if (_grain.CurrentState != CameraState.Streaming)
+            {
+                _grain.Publish(_generation, CameraState.Streaming, null);
+                CameraLog.Streaming(_grain._logger, _grain.Id, source.Display, info.Width, info.Height, video.Fps, video.BackendName, _spec.Fps);
+            }
+        }
+
+        private void Offer(CapturedFrame frame)
+        {
+            var slot = _grain._slot;
+            if (slot.Offer(frame))
+            {
+                _grain._metrics.FramesDropped.Add(1, _grain._cameraTag, _grain._replacedTag);
+            }
+
+            _grain._metrics.FramesCaptured.Add(1, _grain._cameraTag);
+            Interlocked.Increment(ref _grain._framesCaptured);
+            _grain._processedRate.Sample(slot.Processed);
+        }
+
+        /// <summary>Waits until the file frame at <paramref name="due"/> seconds after the open is due.</summary>
+        /// <returns>False when interrupted (stop or spec change): the caller re-checks before reading.</returns>
+        private bool Pace(ref long openedAt, double due)
+        {
+            var time = _grain._time;
+            var lag = time.GetElapsedTime(openedAt).TotalSeconds - due;
+            if (lag > 1)
+            {
+                // Far behind (a busy machine): move the schedule rather than burst through the backlog.
+                openedAt += (long)(lag * time.TimestampFrequency);
+                return true;
+            }
+
+            return lag >= 0 || Sleep(TimeSpan.FromSeconds(-lag));
+        }
+
+        /// <summary>Adopts an fps or model change in place; false when the URL or enabled flag changed (reopen).</summary>
+        private bool SpecStillFits()
+        {
+            var latest = _grain._spec;
+            if (ReferenceEquals(latest, _spec))
+            {
+                return true;
+            }
+
+            if (latest.Url != _spec.Url || latest.Enabled != _spec.Enabled)
+            {
+                CameraLog.Updated(_grain._logger, _grain.Id, latest.Enabled != _spec.Enabled ? (latest.Enabled ? "enabled" : "disabled") : "new source");
+                return false;
+            }
+
+            if (!latest.Fps.Equals(_spec.Fps))
+            {
+                _sampler.SetFps(latest.Fps);
+                CameraLog.FpsChanged(_grain._logger, _grain.Id, latest.Fps);
+            }
+
+            _spec = latest;
+            return true;
+        }
+
+        /// <summary>Waits <paramref name="duration"/> by the grain's clock; false when stopped or the spec changed first.</summary>
+        private bool Sleep(TimeSpan duration)
+        {
+            var time = _grain._time;
+            var start = time.GetTimestamp();
+            var slice = TimeSpan.FromMilliseconds(50);
+            while (true)
+            {
+                if (!_grain.IsCurrent(_generation) || !ReferenceEquals(_spec, _grain._spec))
+                {
+                    return false;
+                }
+
+                var left = duration - time.GetElapsedTime(start);
+                if (left <= TimeSpan.Zero)
+                {
+                    return true;
+                }
+
+                // Short slices keep a fake clock (tests) and missed wake-ups harmless.
+                if (_grain._wake.Wait(left < slice ? left : slice))
+                {
+                    _grain._wake.Reset();
+                }
+            }
+        }
+
+        private void WaitForSpecChange()
+        {
+            var current = _spec;
+            while (_grain.IsCurrent(_generation) && ReferenceEquals(current, _grain._spec))
+            {
+                if (_grain._wake.Wait(TimeSpan.FromMilliseconds(200)))
+                {
+                    _grain._wake.Reset();
+                }
+            }
+        }
+    }
+
+    private enum Outcome
+    {
+        Stop,
+        EndOfFile,
+        Failed,
+    }
+}

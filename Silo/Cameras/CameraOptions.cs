@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+using VideoAnalytics.Inference.Native.OpenCv;
+
+namespace VideoAnalytics.Silo.Cameras;
+
+/// <summary>
+/// How camera grains open, watch and reconnect their sources (configuration section <c>Cameras</c>). Validated at
+/// start by <see cref="CameraOptionsValidator"/>: a bad value stops the process with a message naming the key.
+/// </summary>
+public sealed class CameraOptions
+{
+    public const string SectionName = "Cameras";
+
+    /// <summary>Folders file sources may come from; a file path outside all of them is refused. Empty: no file sources.</summary>
+    public IList<string> MediaRoots { get; init; } = [];
+
+    /// <summary>No frame for this long counts as a stall (even with the connection open) and triggers a reconnect.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan WatchdogTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First reconnect delay; doubled per failed attempt (with jitter) up to <see cref="ReconnectMaxDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromSeconds(0.5);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long opening a source may take. Kept short: FFmpeg opens are serialised process-wide.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one read may block (FFmpeg); the watchdog timeout caps it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Files start over at the end (demo media); otherwise a file camera stops when its file ends.</summary>
+    public bool LoopFiles { get; set; } = true;
+
+    /// <summary>RTP transport for <c>rtsp://</c> and <c>rtsps://</c>: TCP by default (works through NAT and firewalls).</summary>
+    [EnumDataType(typeof(RtspTransport))]
+    public RtspTransport RtspTransport { get; set; } = RtspTransport.Tcp;
+}

@@ -1,0 +1,204 @@
+using VideoAnalytics.Contracts.Cameras;
+
+namespace VideoAnalytics.Silo.Cameras;
+
+/// <summary>
+/// Decides whether a camera URL may be opened and what kind of source it is. Used by the camera grain before every
+/// open and by the gateway to answer 400 with the reason. Error messages never contain credentials.
+/// </summary>
+/// <remarks>
+/// Files are the risky kind: a camera URL must not become a way to read any file the service can see. A path is
+/// accepted only when, after resolving <c>..</c> and symbolic links in every existing component, it lies inside a
+/// configured media root (itself resolved the same way). A file that does not exist yet passes: it may be copied
+/// there later, and the camera then retries with backoff.
+/// </remarks>
+public static class SourceValidator
+{
+    private const string Accepted = "use rtsp://, rtsps://, http(s):// or a file under a configured media root";
+    private const int MaxLinkHops = 40;
+
+    public static SourceValidationResult Validate(string? url, IEnumerable<string> mediaRoots)
+    {
+        ArgumentNullException.ThrowIfNull(mediaRoots);
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return SourceValidationResult.Invalid("the camera URL is empty; " + Accepted + ".");
+        }
+
+        var text = url.Trim();
+        var shown = UrlRedaction.Redact(text);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return SourceValidationResult.Invalid($"malformed URL '{Sanitize(shown)}': it contains control characters.");
+            }
+        }
+
+        var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd > 0)
+        {
+            var scheme = text[..schemeEnd].ToLowerInvariant();
+            return scheme switch
+            {
+                "rtsp" => Network(text, shown, CameraSourceKind.Rtsp),
+                "rtsps" => Network(text, shown, CameraSourceKind.Rtsps),
+                "http" or "https" => Network(text, shown, CameraSourceKind.Http),
+                "file" => Uri.TryCreate(text, UriKind.Absolute, out var fileUri) && fileUri.IsFile && string.IsNullOrEmpty(fileUri.Host)
+                    ? File(fileUri.LocalPath, shown, mediaRoots)
+                    : SourceValidationResult.Invalid($"malformed file URL '{shown}': expected file:///absolute/path."),
+                _ when IsSchemeName(scheme) => SourceValidationResult.Invalid($"unsupported scheme '{scheme}' in '{shown}'; {Accepted}."),
+                _ => SourceValidationResult.Invalid($"malformed URL '{shown}': '{scheme}' is not a URL scheme."),
+            };
+        }
+
+        // "rtsp:host/x" or "localhost:554/x": a scheme-like prefix without "//" is a typo, not a relative file name.
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (colon > 0 && (slash < 0 || colon < slash))
+        {
+            return SourceValidationResult.Invalid($"malformed URL '{shown}': expected scheme://host/path or a file path.");
+        }
+
+        return File(text, shown, mediaRoots);
+    }
+
+    private static SourceValidationResult Network(string text, string shown, CameraSourceKind kind)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
+        {
+            return SourceValidationResult.Invalid($"malformed URL '{shown}'.");
+        }
+
+        if (string.IsNullOrEmpty(uri.Host))
+        {
+            return SourceValidationResult.Invalid($"malformed URL '{shown}': it names no host.");
+        }
+
+        return SourceValidationResult.Valid(new CameraSource(kind, text));
+    }
+
+    private static SourceValidationResult File(string path, string shown, IEnumerable<string> mediaRoots)
+    {
+        var roots = new List<string>();
+        foreach (var root in mediaRoots)
+        {
+            if (!string.IsNullOrWhiteSpace(root) && Path.IsPathFullyQualified(root))
+            {
+                roots.Add(Canonicalize(root));
+            }
+        }
+
+        if (roots.Count == 0)
+        {
+            return SourceValidationResult.Invalid($"file source '{shown}' refused: no media roots are configured ({CameraOptions.SectionName}:{nameof(CameraOptions.MediaRoots)}).");
+        }
+
+        string candidate;
+        try
+        {
+            candidate = Canonicalize(Path.IsPathRooted(path) ? path : Relative(path, roots));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return SourceValidationResult.Invalid($"file source '{shown}' cannot be resolved: {ex.Message}");
+        }
+
+        foreach (var root in roots)
+        {
+            if (IsUnder(candidate, root))
+            {
+                return Directory.Exists(candidate)
+                    ? SourceValidationResult.Invalid($"file source '{shown}' is a folder, not a video file.")
+                    : SourceValidationResult.Valid(new CameraSource(CameraSourceKind.File, candidate));
+            }
+        }
+
+        return SourceValidationResult.Invalid(
+            $"file source '{shown}' is outside the media roots ({string.Join(", ", roots)}); {Accepted}.");
+    }
+
+    // A relative name is looked up in each root in order; when no root has it, the first root is meant.
+    private static string Relative(string path, List<string> roots)
+    {
+        foreach (var root in roots)
+        {
+            var full = Path.GetFullPath(path, root);
+            if (System.IO.File.Exists(full))
+            {
+                return full;
+            }
+        }
+
+        return Path.GetFullPath(path, roots[0]);
+    }
+
+    private static bool IsUnder(string path, string root)
+    {
+        var prefix = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
+        return path.StartsWith(prefix, StringComparison.Ordinal) && path.Length > prefix.Length;
+    }
+
+    /// <summary>The absolute path with <c>..</c> removed and symbolic links resolved in every existing component.</summary>
+    private static string Canonicalize(string path) => Resolve(Path.GetFullPath(path), 0);
+
+    private static string Resolve(string full, int hops)
+    {
+        if (hops > MaxLinkHops)
+        {
+            throw new IOException("too many levels of symbolic links");
+        }
+
+        var parts = full.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        var current = Path.GetPathRoot(full) ?? "/";
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var next = Path.Join(current, parts[i]);
+            var target = new FileInfo(next).LinkTarget;
+            if (target is null)
+            {
+                current = next;
+                continue;
+            }
+
+            // A relative link target is relative to the folder holding the link.
+            var resolved = Path.GetFullPath(target, current);
+            var rest = string.Join(Path.DirectorySeparatorChar, parts, i + 1, parts.Length - i - 1);
+            return Resolve(Path.GetFullPath(Path.Join(resolved, rest)), hops + 1);
+        }
+
+        return current;
+    }
+
+    private static bool IsSchemeName(string scheme)
+    {
+        if (scheme.Length == 0 || !char.IsAsciiLetter(scheme[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in scheme)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '+' and not '-' and not '.')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Sanitize(string text)
+    {
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsControl(chars[i]))
+            {
+                chars[i] = '?';
+            }
+        }
+
+        return new string(chars);
+    }
+}
