@@ -18,7 +18,7 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IOptions<ApiKeyOptions> keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiKey";
+    public const string SchemeName = "ApiKey";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -61,9 +61,9 @@ public sealed class ApiKeyAuthenticationHandler(
         return Task.FromResult(AuthenticateResult.Fail("unknown API key"));
     }
 
-    private AuthenticateResult Success(string role)
+    private static AuthenticateResult Success(string role)
     {
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, role)], Scheme);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, role)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

@@ -15,8 +15,8 @@ public static class SecurityServiceCollectionExtensions
             .Validate(o => o.ApiKeys.TrueForAll(k => k.Key.Length >= 8 && k.Role is GatewayPolicies.Admin or GatewayPolicies.Viewer),
                 "Security:ApiKeys: every key needs at least 8 characters and the role admin or viewer")
             .ValidateOnStart();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Scheme, null);
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(GatewayPolicies.Admin, p => p.RequireRole(GatewayPolicies.Admin))
             .AddPolicy(GatewayPolicies.Viewer, p => p.RequireRole(GatewayPolicies.Admin, GatewayPolicies.Viewer));

@@ -72,7 +72,7 @@ public sealed partial class CameraSupervisor(
 
                 try
                 {
-                    await _wake.WaitAsync(ResyncInterval, time, stoppingToken);
+                    await _wake.WaitAsync(ResyncInterval, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -195,7 +195,8 @@ public sealed partial class CameraSupervisor(
         }
 
         grain.Start();
-        LogCameraStarted(spec.Id, UrlRedaction.Redact(spec.Url), spec.Model);
+        var redacted = UrlRedaction.Redact(spec.Url);
+        LogCameraStarted(spec.Id, redacted, spec.Model);
     }
 
     private async Task UpdateCameraAsync(RunningCamera current, CameraSpec spec)
@@ -287,7 +288,7 @@ public sealed partial class CameraSupervisor(
     private async Task ReportStatusLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(StatusInterval, time);
-        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing) && !cancellationToken.IsCancellationRequested)
+        while (await TickAsync(timer, cancellationToken))
         {
             List<RunningCamera> cameras;
             lock (_running)
@@ -306,6 +307,18 @@ public sealed partial class CameraSupervisor(
                     LogStatusFailed(camera.Spec.Id, e.Message);
                 }
             }
+        }
+    }
+
+    private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
