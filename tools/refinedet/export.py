@@ -133,6 +133,17 @@ def append_nms(model):
     return model
 
 
+def write_sidecar(path, meta):
+    """metadata_props hold strings; the sidecar holds the same values as JSON (lists, numbers, booleans)."""
+    def value(v):
+        try:
+            return json.loads(v)
+        except ValueError:
+            return v  # plain strings such as the name or BGR
+    with open(path, "w") as f:
+        json.dump({k[len("va."):]: value(v) for k, v in meta.items()}, f, indent=1)
+
+
 # ------------------------------------------------------------------------------------------ checks
 def run_tail_numpy(boxes, scores):
     """Numpy semantics of the appended tail (ONNX NonMaxSuppression: per batch and class, boxes sorted by
@@ -221,6 +232,9 @@ def main(argv=None):
     p.add_argument("--out", default="../models", help="output folder")
     p.add_argument("--name", help="model name (va.name); default refinedet-<preset>")
     p.add_argument("--no-check", action="store_true", help="skip the consistency checks")
+    p.add_argument("--sidecar", action="store_true",
+                   help="also write <model>.json sidecars (the va. keys without the prefix, JSON values), "
+                        "the form the engine reads for models exported by other tools")
     a = p.parse_args(argv)
     torch.set_num_threads(2)
     from .train import load_model
@@ -239,6 +253,9 @@ def main(argv=None):
         onnx.save(m, fused_path)
         print(f"wrote {raw_path} ({os.path.getsize(raw_path) / 1e6:.1f} MB), "
               f"{fused_path} ({os.path.getsize(fused_path) / 1e6:.1f} MB)")
+        if a.sidecar:
+            for path, form in ((raw_path, "raw"), (fused_path, "fused")):
+                write_sidecar(os.path.splitext(path)[0] + ".json", metadata(cfg, labels, name, form))
         if not a.no_check:
             print(json.dumps(check(net, priors, cfg, raw_path, pre_path, fused_path), indent=1))
     return 0
