@@ -57,9 +57,21 @@ def set_metadata(model, meta):
         p.key, p.value = k, v
 
 
+def pre_nms(arm_loc, arm_conf, odm_loc, odm_conf, priors, variance):
+    """Cascaded decode + negative-anchor filtering on softmaxed outputs, up to the NMS inputs:
+    boxes [B,P,4] corner form clipped to [0,1], scores [B,C-1,P] (background dropped, filtered anchors 0)."""
+    refined = decode(arm_loc, priors, variance)
+    boxes = center_to_corner(decode(odm_loc, refined, variance))
+    # clamp(0,1) written with Relu: same values, and OpenCV's ONNX importer (used by the checks)
+    # rejects opset-13 Clip with min/max inputs.
+    boxes = 1 - torch.relu(1 - torch.relu(boxes))
+    keep = (arm_conf[..., 1:2] > FILTER_THRESHOLD).to(odm_conf.dtype)
+    scores = (odm_conf[..., 1:] * keep).transpose(1, 2)
+    return boxes, scores
+
+
 class PreNms(torch.nn.Module):
-    """Network + cascaded decode + negative-anchor filtering, up to the NMS inputs:
-    boxes [B,P,4] corner form clipped to [0,1], scores [B,C-1,P] (background dropped)."""
+    """Network + pre_nms(): the part of the fused graph that torch.onnx exports."""
 
     def __init__(self, net, priors, variance):
         super().__init__()
@@ -68,15 +80,7 @@ class PreNms(torch.nn.Module):
         self.variance = variance
 
     def forward(self, x):
-        arm_loc, arm_conf, odm_loc, odm_conf = self.net(x)
-        refined = decode(arm_loc, self.priors, self.variance)
-        boxes = center_to_corner(decode(odm_loc, refined, self.variance))
-        # clamp(0,1) written with Relu: same values, and OpenCV's ONNX importer (used by the checks)
-        # rejects opset-13 Clip with min/max inputs.
-        boxes = 1 - torch.relu(1 - torch.relu(boxes))
-        keep = (arm_conf[..., 1:2] > FILTER_THRESHOLD).to(odm_conf.dtype)
-        scores = (odm_conf[..., 1:] * keep).transpose(1, 2)
-        return boxes, scores
+        return pre_nms(*self.net(x), self.priors, self.variance)
 
 
 def export_raw(net, cfg, labels, name, path):
@@ -173,7 +177,7 @@ def run_tail_numpy(boxes, scores):
 
 
 def _sort_rows(d):
-    return d[np.lexsort((-d[:, 2], d[:, 1], d[:, 0]))] if len(d) else d
+    return d[np.lexsort((d[:, 4], d[:, 3], -d[:, 2], d[:, 1], d[:, 0]))] if len(d) else d
 
 
 def _cv2_run(path, x, out_names):
