@@ -62,14 +62,19 @@ public sealed partial class CameraGrain
                         continue;
                     }
 
-                    RunSource(check.Source);
+                    try
+                    {
+                        RunSource(check.Source);
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        // An unexpected failure (a missing native library, a bug) must not end the thread silently nor
+                        // take the process down: report it and start over after a backoff delay.
+                        CameraLog.Crashed(_grain._logger, _grain.Id, ex);
+                        _grain.Publish(_generation, CameraState.Failed, "internal error: " + ex.Message);
+                        Sleep(_backoff.Schedule());
+                    }
                 }
-            }
-            catch (Exception ex)
-            {
-                // A bug here must not take the process down: report it; the camera stays failed until updated.
-                CameraLog.Crashed(_grain._logger, _grain.Id, ex);
-                _grain.Publish(_generation, CameraState.Failed, "internal error: " + ex.Message);
             }
             finally
             {
