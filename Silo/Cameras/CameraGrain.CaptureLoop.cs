@@ -19,11 +19,15 @@ public sealed partial class CameraGrain
         private CapturedFrame? _held;
         private double _fileOffset;
 
+        // Set when the watchdog abandoned the previous loop: its first attempt is a reconnect, not a start.
+        private bool _replacesStuckLoop;
+
         /// <summary>TimeProvider timestamp at which the current read began; 0 when not reading. Read by the watchdog.</summary>
         public long ReadStartedAt;
 
-        public CaptureLoop(CameraGrain grain, int generation)
+        public CaptureLoop(CameraGrain grain, int generation, bool replacesStuckLoop)
         {
+            _replacesStuckLoop = replacesStuckLoop;
             _grain = grain;
             _generation = generation;
             _spec = grain._spec;
@@ -58,14 +62,19 @@ public sealed partial class CameraGrain
                         continue;
                     }
 
-                    RunSource(check.Source);
+                    try
+                    {
+                        RunSource(check.Source);
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        // An unexpected failure (a missing native library, a bug) must not end the thread silently nor
+                        // take the process down: report it and start over after a backoff delay.
+                        CameraLog.Crashed(_grain._logger, _grain.Id, ex);
+                        _grain.Publish(_generation, CameraState.Failed, "internal error: " + ex.Message);
+                        Sleep(_backoff.Schedule());
+                    }
                 }
-            }
-            catch (Exception ex)
-            {
-                // A bug here must not take the process down: report it; the camera stays failed until updated.
-                CameraLog.Crashed(_grain._logger, _grain.Id, ex);
-                _grain.Publish(_generation, CameraState.Failed, "internal error: " + ex.Message);
             }
             finally
             {
@@ -79,10 +88,12 @@ public sealed partial class CameraGrain
             CameraLog.Starting(_grain._logger, _grain.Id, _grain._silo, source.Display, source.Kind);
             _backoff.Reset();
             _fileOffset = 0;
-            if (_grain.CurrentState != CameraState.Streaming)
+            if (!_replacesStuckLoop && _grain.CurrentState != CameraState.Streaming)
             {
                 _grain.Publish(_generation, CameraState.Starting, null);
             }
+
+            _replacesStuckLoop = false;
 
             while (_grain.IsCurrent(_generation) && SpecStillFits())
             {
@@ -127,7 +138,7 @@ public sealed partial class CameraGrain
             VideoSource video;
             try
             {
-                video = VideoSource.Open(source.Location, _grain._openOptions);
+                video = VideoSource.Open(source.Location, _grain.OpenOptions);
             }
             catch (OpenCvException ex)
             {

@@ -36,7 +36,6 @@ public sealed partial class CameraGrain : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<CameraGrain> _logger;
     private readonly string _silo;
-    private readonly VideoSourceOptions _openOptions;
     private readonly KeyValuePair<string, object?> _cameraTag;
     private readonly KeyValuePair<string, object?> _replacedTag = new("reason", "replaced");
     private readonly Lock _gate = new();
@@ -76,7 +75,7 @@ public sealed partial class CameraGrain : IAsyncDisposable
         _cameraTag = new KeyValuePair<string, object?>("camera", spec.Id);
         _inputRate = new RateWindow(time, RateWindowLength);
         _processedRate = new RateWindow(time, RateWindowLength);
-        _openOptions = new VideoSourceOptions
+        OpenOptions = new VideoSourceOptions
         {
             Backend = VideoBackend.FFmpeg,
             RtspTransport = options.RtspTransport,
@@ -87,6 +86,10 @@ public sealed partial class CameraGrain : IAsyncDisposable
     }
 
     public string Id => _spec.Id;
+
+    /// <summary>How sources are opened (FFmpeg with the configured timeouts). Tests swap in a backend whose reads
+    /// ignore timeouts to exercise the watchdog's abandon path; set it before <see cref="Start"/>.</summary>
+    internal VideoSourceOptions OpenOptions { get; set; }
 
     /// <summary>The spec the grain was last given.</summary>
     public CameraSpec Spec => _spec;
@@ -140,7 +143,7 @@ public sealed partial class CameraGrain : IAsyncDisposable
             }
 
             _watchdog = _time.CreateTimer(static state => ((CameraGrain)state!).CheckBlockedRead(), this, period, period);
-            StartLoopLocked();
+            StartLoopLocked(replacesStuckLoop: false);
         }
     }
 
@@ -175,11 +178,9 @@ public sealed partial class CameraGrain : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _wake.Dispose();
-    }
+    /// <summary>Same as <see cref="StopAsync"/>. The wake-up event is left to the GC: a capture thread abandoned
+    /// inside a native call may still touch it when that call returns.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync();
 
     private async Task StopCoreAsync()
     {
@@ -215,9 +216,9 @@ public sealed partial class CameraGrain : IAsyncDisposable
         CameraLog.Stopped(_logger, Id, "removed");
     }
 
-    private void StartLoopLocked()
+    private void StartLoopLocked(bool replacesStuckLoop)
     {
-        var loop = new CaptureLoop(this, _generation);
+        var loop = new CaptureLoop(this, _generation, replacesStuckLoop);
         _loop = loop;
         var thread = new Thread(loop.Run)
         {
@@ -259,7 +260,7 @@ public sealed partial class CameraGrain : IAsyncDisposable
             _generation++;
             _state = CameraState.Reconnecting;
             _lastError = $"watchdog: a read blocked for {blocked.TotalSeconds:0.#} s; the source was abandoned";
-            StartLoopLocked();
+            StartLoopLocked(replacesStuckLoop: true);
         }
 
         _metrics.Reconnects.Add(1, _cameraTag);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Inference.Native.OpenCv;
 
 namespace VideoAnalytics.Tests.Silo.Cameras;
 
@@ -50,6 +51,40 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
         finally
         {
             server.Resume();
+        }
+    }
+
+    [Fact]
+    public async Task A_read_that_ignores_its_timeout_is_abandoned_and_the_camera_recovers()
+    {
+        using var server = new LiveRtspServer();
+        await using var camera = new CameraUnderTest("rtsp-hung", server.Url, CameraUnderTest.Options(media.Root));
+        // OpenCV's GStreamer backend has no read timeout: a frozen server blocks the read inside native code.
+        camera.Grain.OpenOptions = new VideoSourceOptions { Backend = VideoBackend.GStreamer, RtspTransport = RtspTransport.Tcp };
+        camera.Start();
+        await Eventually.Until(() => camera.Status.State == CameraState.Streaming && camera.Consumer.Count >= 3, FirstFrame, "streaming", camera.Describe);
+
+        server.Pause();
+        try
+        {
+            // Watchdog 2 s + 2 s grace: the timer gives up on the blocked thread and starts a new capture loop.
+            await Eventually.Until(() => camera.Status.LastError?.Contains("abandoned", StringComparison.Ordinal) == true,
+                TimeSpan.FromSeconds(8), "the blocked read to be abandoned", camera.Describe);
+            Assert.Equal(CameraState.Reconnecting, camera.Status.State);
+        }
+        finally
+        {
+            server.Resume();
+        }
+
+        var mark = camera.Consumer.Count;
+        await Eventually.Until(() => camera.Status.State == CameraState.Streaming && camera.Consumer.Count > mark + 2, TimeSpan.FromSeconds(20),
+            "streaming again on a fresh loop", camera.Describe);
+        var offers = camera.Consumer.Offers;
+        for (var i = mark + 1; i < offers.Count; i++)
+        {
+            // Only the new loop offers: the abandoned one drops whatever its read finally returns.
+            Assert.True(offers[i].Index > offers[i - 1].Index, "frame indices keep counting up");
         }
     }
 }
