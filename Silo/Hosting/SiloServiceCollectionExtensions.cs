@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Silo.Cameras;
@@ -19,10 +18,17 @@ public static class SiloServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<CameraOptions>().Bind(configuration.GetSection(CameraOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCameraOptions(configuration);
+        // Media roots may be written relative (appsettings: "models"); they mean the working directory's.
+        services.PostConfigure<CameraOptions>(o =>
+        {
+            for (var i = 0; i < o.MediaRoots.Count; i++)
+            {
+                o.MediaRoots[i] = Path.GetFullPath(o.MediaRoots[i]);
+            }
+        });
         services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.Section));
-        services.AddSingleton<IValidateOptions<CameraOptions>, CameraOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PipelineMetrics(sp.GetService<IMeterFactory>()));

@@ -346,12 +346,12 @@ public sealed partial class InferenceGrain : IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "Inference grain {Key}: batch failed")]
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Error, Message = "Inference grain {Key}: batch failed")]
     private partial void LogBatchFailed(string key, Exception exception);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Frames for model {Model} dropped: {Reason}")]
+    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "Frames for model {Model} dropped: {Reason}")]
     private partial void LogModelUnavailable(string model, string reason);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Publishing a frame of camera {Camera} failed: {Reason}")]
+    [LoggerMessage(EventId = 2503, Level = LogLevel.Warning, Message = "Publishing a frame of camera {Camera} failed: {Reason}")]
     private partial void LogPublishFailed(string camera, string reason);
 }
