@@ -72,27 +72,18 @@ public static class DetectionsApi
         await using var subscription = await DetectionSubscription.StartAsync(streams, resume, filter, options.BufferFrames, aborted);
         await response.WriteAsync(": subscribed\n\n", aborted);
         await response.Body.FlushAsync(aborted);
-        await using var events = subscription.ReadAllAsync(aborted).GetAsyncEnumerator(aborted);
         var text = new StringBuilder();
         try
         {
             while (!aborted.IsCancellationRequested)
             {
-                var next = events.MoveNextAsync().AsTask();
-                while (await Task.WhenAny(next, Task.Delay(options.Heartbeat, aborted)) != next)
-                {
-                    await response.WriteAsync(": keep-alive\n\n", aborted);
-                    await response.Body.FlushAsync(aborted);
-                }
-
-                if (!await next)
-                {
-                    break;
-                }
-
+                var next = await subscription.NextAsync(options.Heartbeat, aborted);
                 text.Clear();
-                switch (events.Current)
+                switch (next)
                 {
+                    case null:
+                        text.Append(": keep-alive\n\n");
+                        break;
                     case FrameEvent frame:
                         text.Append("id: ").Append(composite ? subscription.Cursor : frame.Position).Append('\n');
                         text.Append("data: ").Append(JsonSerializer.Serialize(frame.Frame, GatewayJson.Options)).Append("\n\n");

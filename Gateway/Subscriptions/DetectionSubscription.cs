@@ -19,6 +19,7 @@ public sealed class DetectionSubscription : IAsyncDisposable
     private readonly Dictionary<string, GapAccount> _gaps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _delivered;
     private readonly List<Task> _readers = [];
+    private FrameEvent? _pendingFrame;
 
     private DetectionSubscription(IDetectionStreams streams, Dictionary<string, string?> after, SubscriptionFilter filter, int bufferFrames, CancellationToken cancellationToken)
     {
@@ -71,6 +72,49 @@ public sealed class DetectionSubscription : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The next event, waiting at most <paramref name="wait"/>; null when nothing arrived in time (the caller
+    /// may send a keep-alive). A gap notice precedes the first frame after a loss. Safe to abandon on
+    /// cancellation: a frame is only taken from the buffer once it is returned.
+    /// </summary>
+    public async ValueTask<SubscriptionEvent?> NextAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        timeout.CancelAfter(wait);
+        while (true)
+        {
+            if (_pendingFrame is { } held)
+            {
+                _pendingFrame = null;
+                return Deliver(held);
+            }
+
+            if (_buffer.Reader.TryRead(out var next))
+            {
+                var gap = TakeGap(next.CameraId);
+                if (gap is not null)
+                {
+                    _pendingFrame = next; // the frame follows its gap notice on the next call
+                    return gap;
+                }
+
+                return Deliver(next);
+            }
+
+            try
+            {
+                if (!await _buffer.Reader.WaitToReadAsync(timeout.Token))
+                {
+                    throw new OperationCanceledException("the subscription ended");
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_stop.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>Events in delivery order: a gap notice precedes the first frame after the loss.</summary>
     public async IAsyncEnumerable<SubscriptionEvent> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -103,6 +147,16 @@ public sealed class DetectionSubscription : IAsyncDisposable
 
             yield return next;
         }
+    }
+
+    private FrameEvent Deliver(FrameEvent frame)
+    {
+        lock (_delivered)
+        {
+            _delivered[frame.CameraId] = frame.Position;
+        }
+
+        return frame;
     }
 
     public async ValueTask DisposeAsync()
