@@ -10,8 +10,10 @@ public static class CamerasApi
     public static RouteGroupBuilder MapCamerasApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/cameras").WithTags("Cameras");
-        group.MapGet("/", ListAsync).WithName("ListCameras").WithSummary("All cameras with their status.");
-        group.MapGet("/{id}", GetAsync).WithName("GetCamera").WithSummary("One camera with its status.");
+        group.MapGet("/", ListAsync).WithName("ListCameras").WithSummary("All cameras with their status.")
+            .RequireAuthorization(GatewayPolicies.Viewer);
+        group.MapGet("/{id}", GetAsync).WithName("GetCamera").WithSummary("One camera with its status.")
+            .RequireAuthorization(GatewayPolicies.Viewer);
         group.MapPost("/", CreateAsync).WithName("CreateCamera").WithSummary("Registers a camera; only id and url are required.")
             .Accepts<CameraRequest>("application/json").RequireAuthorization(GatewayPolicies.Admin);
         group.MapPut("/{id}", ReplaceAsync).WithName("ReplaceCamera").WithSummary("Replaces a camera's spec (omitted fields take defaults).")

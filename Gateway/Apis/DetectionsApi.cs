@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -24,21 +25,35 @@ public static class DetectionsApi
             .WithTags("Detections").WithName("StreamDetections")
             .WithSummary("Server-Sent Events over several cameras (?cameras=a,b; all when omitted).")
             .RequireAuthorization(GatewayPolicies.Viewer);
+        endpoints.MapGet("/ws/detections", StreamWebSocketAsync)
+            .WithTags("Detections").WithName("StreamDetectionsWebSocket")
+            .WithSummary("WebSocket of DetectionFrame JSON messages (same query as /api/detections); a lost-frames notice is {\"event\":\"gap\",…}.")
+            .RequireAuthorization(GatewayPolicies.Viewer);
         return endpoints;
     }
 
     private static async Task<IResult> StreamCameraAsync(
-        string id, HttpContext context, ICameraRegistry registry, IDetectionStreams streams, IOptions<SubscriptionOptions> options)
+        string id, HttpContext context, ICameraRegistry registry, IDetectionStreams streams, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime)
     {
         if (await registry.GetAsync(id, context.RequestAborted) is null)
         {
             return Problems.NotFound($"no camera '{id}'");
         }
 
-        return await StreamAsync(context, [id], composite: false, streams, options.Value);
+        return await StreamAsync(context, [id], composite: false, streams, options.Value, lifetime);
     }
 
-    private static async Task<IResult> StreamManyAsync(HttpContext context, ICameraRegistry registry, IDetectionStreams streams, IOptions<SubscriptionOptions> options)
+    private static async Task<IResult> StreamManyAsync(
+        HttpContext context, ICameraRegistry registry, IDetectionStreams streams, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime)
+    {
+        var (cameras, missing) = await CamerasOfAsync(context, registry);
+        return cameras is null
+            ? Problems.NotFound($"no camera '{missing}'")
+            : await StreamAsync(context, cameras, composite: true, streams, options.Value, lifetime);
+    }
+
+    /// <summary>The cameras named by <c>?cameras=</c> (all when omitted), or the first unknown one.</summary>
+    private static async Task<(List<string>? Cameras, string? Missing)> CamerasOfAsync(HttpContext context, ICameraRegistry registry)
     {
         var requested = SubscriptionRequest.SplitList(context.Request.Query["cameras"].ToString());
         var known = (await registry.ListAsync(context.RequestAborted)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
@@ -46,15 +61,120 @@ public static class DetectionsApi
         {
             if (!known.Contains(camera))
             {
-                return Problems.NotFound($"no camera '{camera}'");
+                return (null, camera);
             }
         }
 
-        var cameras = requested.Count > 0 ? requested.Distinct(StringComparer.Ordinal).ToList() : [.. known.Order(StringComparer.Ordinal)];
-        return await StreamAsync(context, cameras, composite: true, streams, options.Value);
+        return (requested.Count > 0 ? requested.Distinct(StringComparer.Ordinal).ToList() : [.. known.Order(StringComparer.Ordinal)], null);
     }
 
-    private static async Task<IResult> StreamAsync(HttpContext context, List<string> cameras, bool composite, IDetectionStreams streams, SubscriptionOptions options)
+    private static async Task<IResult> StreamWebSocketAsync(
+        HttpContext context, ICameraRegistry registry, IDetectionStreams streams, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Problems.BadRequest("this route speaks WebSocket: connect with a WebSocket client (Upgrade: websocket)");
+        }
+
+        var (cameras, missing) = await CamerasOfAsync(context, registry);
+        if (cameras is null)
+        {
+            return Problems.NotFound($"no camera '{missing}'");
+        }
+
+        var (filter, error) = SubscriptionRequest.ParseFilter(context.Request.Query);
+        if (filter is null)
+        {
+            return Problems.BadRequest(error!);
+        }
+
+        var resume = SubscriptionRequest.ResumePoints(context.Request, cameras);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var closedByClient = WatchForCloseAsync(socket, stop);
+        try
+        {
+            await using var subscription = await DetectionSubscription.StartAsync(streams, resume, filter, options.Value.BufferFrames, stop.Token);
+            await foreach (var item in subscription.ReadAllAsync(stop.Token))
+            {
+                var message = item switch
+                {
+                    FrameEvent frame => JsonSerializer.SerializeToUtf8Bytes(frame.Frame, GatewayJson.Options),
+                    GapEvent gap => JsonSerializer.SerializeToUtf8Bytes(new { @event = "gap", gap.CameraId, gap.Missed, gap.FirstMissed, gap.ResumeAfter }, GatewayJson.Options),
+                    _ => null,
+                };
+                if (message is not null)
+                {
+                    await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, stop.Token);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // the client went away or the service is stopping
+        }
+
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            // A clean close frame tells the client why the stream ended (1001 when the service stops).
+            using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                var status = lifetime.ApplicationStopping.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure;
+                await socket.CloseOutputAsync(status, status == WebSocketCloseStatus.EndpointUnavailable ? "service stopping" : "bye", closing.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+            {
+                // the peer vanished while we said goodbye
+            }
+        }
+
+        try
+        {
+            await closedByClient.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+            // the client never answered our close; disposing the socket aborts it
+        }
+
+        return Results.Empty;
+    }
+
+    /// <summary>Reads (and discards) client messages until it closes, then stops the subscription.</summary>
+    /// <remarks>The receive is not cancellable on purpose: cancelling a WebSocket receive aborts the socket, and
+    /// then no clean close frame could be sent. It ends when the client's close (or our close's answer) arrives.</remarks>
+    private static async Task WatchForCloseAsync(WebSocket socket, CancellationTokenSource stop)
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // closing anyway
+        }
+
+        try
+        {
+            await stop.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the route already finished
+        }
+    }
+
+    private static async Task<IResult> StreamAsync(
+        HttpContext context, List<string> cameras, bool composite, IDetectionStreams streams, SubscriptionOptions options, IHostApplicationLifetime lifetime)
     {
         var (filter, error) = SubscriptionRequest.ParseFilter(context.Request.Query);
         if (filter is null)
@@ -63,7 +183,9 @@ public static class DetectionsApi
         }
 
         var resume = SubscriptionRequest.ResumePoints(context.Request, cameras);
-        var aborted = context.RequestAborted;
+        // Ends on disconnect and on shutdown, so stopping the service never waits for subscribers to leave.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var aborted = stop.Token;
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";

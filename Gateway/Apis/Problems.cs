@@ -14,6 +14,12 @@ public static class Problems
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(title: "Bad request", detail: detail, statusCode: StatusCodes.Status400BadRequest);
 
+    public static ProblemHttpResult TooLarge(long limit) =>
+        TypedResults.Problem(title: "Payload too large", detail: $"the body exceeds the limit of {limit} bytes (Security:MaxRequestBodyBytes)", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    public static ProblemHttpResult Unavailable(string what) =>
+        TypedResults.Problem(title: "Service unavailable", detail: what, statusCode: StatusCodes.Status503ServiceUnavailable);
+
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, detail: "Fix the fields named in 'errors'.", title: "Invalid camera");
 }

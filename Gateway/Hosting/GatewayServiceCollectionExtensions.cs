@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.Json;
 using VideoAnalytics.Gateway.Apis;
 using VideoAnalytics.Gateway.Cameras;
+using VideoAnalytics.Gateway.Live;
 using VideoAnalytics.Gateway.Security;
 using VideoAnalytics.Gateway.Subscriptions;
+using VideoAnalytics.Gateway.Telemetry;
 using VideoAnalytics.Silo.Hosting;
 
 namespace VideoAnalytics.Gateway.Hosting;
@@ -17,6 +19,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddOpenApi();
         services.AddGatewaySecurity(configuration);
         services.AddOptions<SubscriptionOptions>().Bind(configuration.GetSection(SubscriptionOptions.Section));
+        services.AddOptions<LiveOptions>().Bind(configuration.GetSection(LiveOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddGatewayTelemetry();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<CameraRequestValidator>();
         services.AddHostedService<DemoCameraSeeder>();
@@ -26,15 +30,25 @@ public static class GatewayServiceCollectionExtensions
     public static WebApplication MapGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseExceptionHandler();
+        // Kestrel reports an over-limit body (and other malformed requests) as BadHttpRequestException: answer
+        // with its status code as ProblemDetails, not 500.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.UseCors(SecurityServiceCollectionExtensions.CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseWebSockets();
         app.MapOpenApi();
         app.MapSiloHealth();
         app.MapCamerasApi();
         app.MapDetectionsApi();
+        app.MapHistoryApi();
+        app.MapDetectApi();
+        app.MapLiveApi();
+        app.MapMetrics();
         return app;
     }
 }

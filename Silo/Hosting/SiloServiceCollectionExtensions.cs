@@ -5,6 +5,7 @@ using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Silo.Cameras;
 using VideoAnalytics.Silo.Inference;
+using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Registry;
 using VideoAnalytics.Silo.Streams;
 using VideoAnalytics.Silo.Telemetry;
@@ -34,6 +35,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(sp => new PipelineMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton(new SiloIdentity(configuration["Silo:Name"] is { Length: > 0 } name ? name : $"{Environment.MachineName}-{Environment.ProcessId}"));
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<AnnotatedFrameTap>();
 
         // Single-process providers; the cluster registration replaces these with Redis ones.
         services.AddSingleton<IDetectionStreams, InMemoryDetectionStreams>();

@@ -28,7 +28,8 @@ public sealed partial class InferenceGrain : IDisposable
     private readonly Lock _slotsGate = new();
     private readonly ManualResetEventSlim _signal = new(false);
     private readonly CancellationTokenSource _stop = new();
-    private readonly Channel<DetectionFrame> _published;
+    private readonly Channel<Outgoing> _published;
+    private readonly AnnotatedFrameTap? _tap;
     private readonly FrameSlot[] _batchSlots;
     private readonly CapturedFrame[] _batchFrames;
     private readonly BgrFrame[] _batchImages;
@@ -42,8 +43,9 @@ public sealed partial class InferenceGrain : IDisposable
 
     public InferenceGrain(
         string key, ExecutionDevice device, ModelCatalog catalog, InferenceOptions options, IDetectionStreams streams,
-        PipelineMetrics metrics, ILogger logger)
+        PipelineMetrics metrics, ILogger logger, AnnotatedFrameTap? tap = null)
     {
+        _tap = tap;
         Key = key;
         Device = device;
         _catalog = catalog;
@@ -56,9 +58,9 @@ public sealed partial class InferenceGrain : IDisposable
         _batchImages = new BgrFrame[options.MaxBatch];
         _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * Stopwatch.Frequency);
         _staleTicks = (long)(options.StalenessLimit.TotalSeconds * Stopwatch.Frequency);
-        _published = Channel.CreateBounded<DetectionFrame>(
+        _published = Channel.CreateBounded<Outgoing>(
             new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
-            dropped => _metrics.FramesDropped.Add(1, new("camera", dropped.CameraId), new("reason", "publish_backlog")));
+            dropped => _metrics.FramesDropped.Add(1, new("camera", dropped.Frame.CameraId), new("reason", "publish_backlog")));
     }
 
     /// <summary>The grain key: the configured device name.</summary>
@@ -235,6 +237,14 @@ public sealed partial class InferenceGrain : IDisposable
                 return;
             }
 
+            using var span = PipelineTracing.Source.StartActivity("inference.batch");
+            if (span is not null)
+            {
+                span.SetTag("va.device", Key);
+                span.SetTag("va.model", model);
+                span.SetTag("va.batch.size", n);
+            }
+
             var batchStart = Stopwatch.GetTimestamp();
             detector!.Detect(_batchImages.AsSpan(0, n), _results);
             var batchEnd = Stopwatch.GetTimestamp();
@@ -244,7 +254,11 @@ public sealed partial class InferenceGrain : IDisposable
             for (var i = 0; i < n; i++)
             {
                 var frame = BuildFrame(_batchSlots[i], _batchFrames[i], _results[i], detector.Model.Labels, model, batchStart, inferenceMs);
-                _published.Writer.TryWrite(frame);
+                _published.Writer.TryWrite(new Outgoing(frame, span?.Context ?? default));
+                if (_tap is not null && _tap.HasWatchers)
+                {
+                    _tap.Offer(_batchFrames[i], frame, detector.Model.Labels);
+                }
             }
         }
         finally
@@ -329,8 +343,16 @@ public sealed partial class InferenceGrain : IDisposable
 
     private async Task PublishLoopAsync()
     {
-        await foreach (var frame in _published.Reader.ReadAllAsync())
+        await foreach (var (frame, batch) in _published.Reader.ReadAllAsync())
         {
+            using var span = batch == default ? null : PipelineTracing.Source.StartActivity("detections.publish", ActivityKind.Producer, batch);
+            if (span is not null)
+            {
+                span.SetTag("va.camera", frame.CameraId);
+                span.SetTag("va.frame.index", frame.FrameIndex);
+                span.SetTag("va.detections", frame.Detections.Count);
+            }
+
             try
             {
                 if (await _streams.PublishAsync(frame) is null)
@@ -345,6 +367,9 @@ public sealed partial class InferenceGrain : IDisposable
             }
         }
     }
+
+    /// <summary>A frame on its way to the stream, with the batch span it came from (default when not traced).</summary>
+    private readonly record struct Outgoing(DetectionFrame Frame, ActivityContext Batch);
 
     [LoggerMessage(EventId = 2501, Level = LogLevel.Error, Message = "Inference grain {Key}: batch failed")]
     private partial void LogBatchFailed(string key, Exception exception);

@@ -19,7 +19,8 @@ public sealed partial class InferenceHost(
     IOptions<InferenceOptions> options,
     IDetectionStreams streams,
     PipelineMetrics metrics,
-    ILoggerFactory loggerFactory) : IHostedService, IDisposable
+    ILoggerFactory loggerFactory,
+    AnnotatedFrameTap tap) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<InferenceHost>();
     private readonly Lock _gate = new();
@@ -54,7 +55,7 @@ public sealed partial class InferenceHost(
                 }
             }
 
-            var grain = new InferenceGrain(name, device, catalog, settings, streams, metrics, loggerFactory.CreateLogger<InferenceGrain>());
+            var grain = new InferenceGrain(name, device, catalog, settings, streams, metrics, loggerFactory.CreateLogger<InferenceGrain>(), tap);
             grain.Start();
             grains.Add(grain);
             LogGrainStarted(name, device);

@@ -31,6 +31,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public string Output
     {
         get
@@ -42,8 +45,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>VideoAnalytics.{assembly}.dll</c> with the given settings (keys like <c>Inference:MaxBatch</c>).</summary>
-    public static async Task<ServiceProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> settings, string workingDirectory, int? port = null, bool waitReady = true)
+    /// <summary>
+    /// Starts <c>VideoAnalytics.{assembly}.dll</c> with the given settings (keys like <c>Inference:MaxBatch</c>) and
+    /// optionally further environment variables set as given (e.g. <c>OTEL_*</c>).
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(
+        string assembly, IReadOnlyDictionary<string, string> settings, string workingDirectory, int? port = null, bool waitReady = true,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var chosen = port ?? FreePort.Next();
@@ -59,6 +67,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         foreach (var (key, value) in settings)
         {
             info.Environment["VA__" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using VideoAnalytics.Tests.Support;
+
+namespace VideoAnalytics.Tests.Gateway;
+
+/// <summary>SSE replay without gaps or duplicates, gap events for a subscriber that falls behind, WebSocket subscriptions.</summary>
+[Collection(SharedGateway.Name)]
+public sealed class SubscriptionTests(GatewayFixture gateway)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Reconnecting_with_last_event_id_replays_without_gap_or_duplicate()
+    {
+        using var cancel = new CancellationTokenSource(Timeout);
+        var first = await ReadFramesAsync(null, 5, cancel.Token);
+        AssertConsecutive(first);
+
+        // Let frames accumulate while disconnected, so the reconnect has to replay them from history.
+        var lastSeen = first[^1];
+        await Eventually.UntilAsync(gateway.LatestPositionAsync, p => p >= lastSeen + 3, Timeout, "the stream moves on while disconnected");
+        var second = await ReadFramesAsync(lastSeen.ToString(CultureInfo.InvariantCulture), 8, cancel.Token);
+        Assert.Equal(lastSeen + 1, second[0]);
+        AssertConsecutive(second);
+    }
+
+    [Fact]
+    public async Task A_subscriber_that_falls_behind_gets_a_gap_event_while_a_fast_one_is_unaffected()
+    {
+        using var cancel = new CancellationTokenSource(Timeout);
+        await Eventually.UntilAsync(gateway.LatestPositionAsync, p => p >= GatewayFixture.BufferFrames * 3, Timeout, "enough history to fall behind on");
+
+        // The fast subscriber reads live and continuously.
+        using var fastResponse = await OpenSseAsync($"/api/cameras/{GatewayFixture.CameraId}/detections", null, cancel.Token);
+        using var fast = new SseReader(await fastResponse.Content.ReadAsStreamAsync(cancel.Token));
+
+        // The slow one asks for everything since position 1 (far more than its buffer) and reads nothing for a while.
+        using var slowResponse = await OpenSseAsync($"/api/cameras/{GatewayFixture.CameraId}/detections", "1", cancel.Token);
+        var fastPositions = new List<long>();
+        while (fastPositions.Count < 20)
+        {
+            var e = await fast.NextAsync(cancel.Token) ?? throw new InvalidOperationException("fast stream ended");
+            Assert.Equal("message", e.Type); // no gap for the fast subscriber
+            fastPositions.Add(long.Parse(e.Id!, CultureInfo.InvariantCulture));
+        }
+
+        AssertConsecutive(fastPositions);
+
+        using var slow = new SseReader(await slowResponse.Content.ReadAsStreamAsync(cancel.Token));
+        SseEvent? gap = null;
+        for (var i = 0; i < 3 * GatewayFixture.BufferFrames && gap is null; i++)
+        {
+            var e = await slow.NextAsync(cancel.Token) ?? throw new InvalidOperationException("slow stream ended");
+            gap = e.Type == "gap" ? e : null;
+        }
+
+        Assert.NotNull(gap);
+        var notice = JsonDocument.Parse(gap.Data).RootElement;
+        Assert.Equal(GatewayFixture.CameraId, notice.GetProperty("cameraId").GetString());
+        Assert.True(notice.GetProperty("missed").GetInt64() > 0);
+        Assert.True(long.Parse(notice.GetProperty("firstMissed").GetString()!, CultureInfo.InvariantCulture) > 1);
+    }
+
+    [Fact]
+    public async Task Sse_rejects_bad_filters_and_unknown_cameras()
+    {
+        using var badScore = await gateway.Viewer.GetAsync($"/api/cameras/{GatewayFixture.CameraId}/detections?minScore=2");
+        await Problem.AssertAsync(badScore, HttpStatusCode.BadRequest);
+        using var unknown = await gateway.Viewer.GetAsync("/api/detections?cameras=nope");
+        await Problem.AssertAsync(unknown, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task WebSocket_streams_detection_frames_with_filters()
+    {
+        using var cancel = new CancellationTokenSource(Timeout);
+        using var socket = await ConnectAsync($"cameras={GatewayFixture.CameraId}&classes=b&minScore=0.5", cancel.Token);
+        for (var i = 0; i < 5; i++)
+        {
+            var frame = await ReceiveJsonAsync(socket, cancel.Token);
+            Assert.False(frame.TryGetProperty("event", out _));
+            Assert.Equal(GatewayFixture.CameraId, frame.GetProperty("cameraId").GetString());
+            Assert.Equal("refinedet-lite-320", frame.GetProperty("model").GetString());
+            Assert.Equal(320, frame.GetProperty("width").GetInt32());
+            var detections = frame.GetProperty("detections");
+            Assert.NotEqual(0, detections.GetArrayLength()); // the tiny model always finds class b at 0.8
+            foreach (var d in detections.EnumerateArray())
+            {
+                Assert.Equal("b", d.GetProperty("label").GetString());
+                Assert.True(d.GetProperty("score").GetDouble() >= 0.5);
+            }
+        }
+
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cancel.Token);
+        Assert.Equal(WebSocketState.Closed, socket.State);
+    }
+
+    [Fact]
+    public async Task WebSocket_sends_gap_notices_as_distinct_objects()
+    {
+        using var cancel = new CancellationTokenSource(Timeout);
+        await Eventually.UntilAsync(gateway.LatestPositionAsync, p => p >= GatewayFixture.BufferFrames * 3, Timeout, "enough history to fall behind on");
+        using var socket = await ConnectAsync($"cameras={GatewayFixture.CameraId}&from=1", cancel.Token);
+        JsonElement? gap = null;
+        for (var i = 0; i < 3 * GatewayFixture.BufferFrames && gap is null; i++)
+        {
+            var message = await ReceiveJsonAsync(socket, cancel.Token);
+            gap = message.TryGetProperty("event", out var type) && type.GetString() == "gap" ? message : null;
+        }
+
+        Assert.NotNull(gap);
+        Assert.Equal(GatewayFixture.CameraId, gap.Value.GetProperty("cameraId").GetString());
+        Assert.True(gap.Value.GetProperty("missed").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task WebSocket_route_refuses_plain_http_unknown_cameras_and_anonymous_callers()
+    {
+        using var plain = await gateway.Viewer.GetAsync("/ws/detections");
+        await Problem.AssertAsync(plain, HttpStatusCode.BadRequest);
+
+        using var unknown = new ClientWebSocket();
+        unknown.Options.CollectHttpResponseDetails = true;
+        unknown.Options.SetRequestHeader("X-Api-Key", GatewayFixture.ViewerKey);
+        await Assert.ThrowsAsync<WebSocketException>(() => unknown.ConnectAsync(SocketUri("cameras=nope"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.HttpStatusCode);
+
+        using var anonymous = new ClientWebSocket();
+        anonymous.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => anonymous.ConnectAsync(SocketUri(string.Empty), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.HttpStatusCode);
+    }
+
+    private async Task<List<long>> ReadFramesAsync(string? lastEventId, int count, CancellationToken cancellationToken)
+    {
+        using var response = await OpenSseAsync($"/api/cameras/{GatewayFixture.CameraId}/detections", lastEventId, cancellationToken);
+        using var reader = new SseReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var positions = new List<long>();
+        while (positions.Count < count)
+        {
+            var e = await reader.NextAsync(cancellationToken) ?? throw new InvalidOperationException("stream ended");
+            Assert.Equal("message", e.Type);
+            var frame = JsonDocument.Parse(e.Data).RootElement;
+            Assert.Equal(GatewayFixture.CameraId, frame.GetProperty("cameraId").GetString());
+            positions.Add(long.Parse(e.Id!, CultureInfo.InvariantCulture));
+        }
+
+        return positions;
+    }
+
+    private async Task<HttpResponseMessage> OpenSseAsync(string route, string? lastEventId, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, route);
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        var response = await gateway.Viewer.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        return response;
+    }
+
+    private Uri SocketUri(string query) => new($"ws://127.0.0.1:{gateway.Service.Port}/ws/detections?{query}");
+
+    private async Task<ClientWebSocket> ConnectAsync(string query, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("X-Api-Key", GatewayFixture.ViewerKey);
+        await socket.ConnectAsync(SocketUri(query), cancellationToken);
+        return socket;
+    }
+
+    internal static async Task<JsonElement> ReceiveJsonAsync(WebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, cancellationToken);
+            Assert.NotEqual(WebSocketMessageType.Close, result.MessageType);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+        return JsonDocument.Parse(Encoding.UTF8.GetString(message.ToArray())).RootElement.Clone();
+    }
+
+    private static void AssertConsecutive(IReadOnlyList<long> positions)
+    {
+        for (var i = 1; i < positions.Count; i++)
+        {
+            Assert.True(positions[i] == positions[i - 1] + 1, $"positions not consecutive: {string.Join(",", positions)}");
+        }
+    }
+}
