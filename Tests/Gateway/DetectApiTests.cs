@@ -80,7 +80,12 @@ public sealed class DetectApiTests(GatewayFixture gateway)
     public async Task A_body_over_the_limit_is_413_with_or_without_content_length()
     {
         var big = new byte[GatewayFixture.MaxBodyBytes + 1];
-        using var declared = await PostImageAsync(big, "image/jpeg", string.Empty);
+        // Expect: 100-continue lets the server refuse on the declared length before any body is sent; otherwise
+        // its early answer can cut the upload off and the client sees a broken pipe instead of the 413.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/detect") { Content = new ByteArrayContent(big) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        request.Headers.ExpectContinue = true;
+        using var declared = await gateway.Viewer.SendAsync(request);
         await Problem.AssertAsync(declared, HttpStatusCode.RequestEntityTooLarge);
 
         // Chunked, so no Content-Length warns the server: the limit has to stop the read itself. A raw socket writes

