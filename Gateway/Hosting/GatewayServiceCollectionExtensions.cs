@@ -28,6 +28,7 @@ public static class GatewayServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboard();
         app.UseCors(SecurityServiceCollectionExtensions.CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
