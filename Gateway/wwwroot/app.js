@@ -113,32 +113,34 @@ function select(id, byOperator) {
 
   live.show(id);
   counts.setCamera(id);
-  for (const row of $('camera-rows').rows) {
+  for (const row of $('camera-rows').querySelectorAll('tr.camera-row')) {
     const selected = row.dataset.cameraId === id;
     row.classList.toggle('selected', selected);
+    row.errorRow.classList.toggle('selected', selected);
     row.querySelector('.camera-name').setAttribute('aria-pressed', String(selected));
   }
 }
 
 function renderCameras() {
+  // Rows are kept and updated in place (a pending "Confirm remove" or keyboard focus survives a refresh); each camera
+  // has its row and, below it, a full-width row for its last error.
   const body = $('camera-rows');
-  const existing = new Map([...body.rows].map((row) => [row.dataset.cameraId, row]));
-  const sorted = [...cameras].sort((a, b) => a.id.localeCompare(b.id));
-  sorted.forEach((camera, index) => {
-    let row = existing.get(camera.id);
+  const existing = new Map([...body.querySelectorAll('tr.camera-row')].map((row) => [row.dataset.cameraId, row]));
+  const wanted = [];
+  for (const camera of [...cameras].sort((a, b) => a.id.localeCompare(b.id))) {
+    const row = existing.get(camera.id) ?? createRow(camera.id);
     existing.delete(camera.id);
-    if (!row) {
-      row = createRow(camera.id);
-    }
-
-    if (body.rows[index] !== row) {
-      body.insertBefore(row, body.rows[index] ?? null);
-    }
-
     updateRow(row, camera);
+    wanted.push(row, row.errorRow);
+  }
+
+  wanted.forEach((node, index) => {
+    if (body.children[index] !== node) {
+      body.insertBefore(node, body.children[index] ?? null);
+    }
   });
-  for (const row of existing.values()) {
-    row.remove();
+  while (body.children.length > wanted.length) {
+    body.lastElementChild.remove();
   }
 
   $('cameras-empty').hidden = cameras.length > 0;
@@ -149,6 +151,7 @@ function renderCameras() {
 
 function createRow(id) {
   const row = document.createElement('tr');
+  row.className = 'camera-row';
   row.dataset.cameraId = id;
 
   const nameCell = document.createElement('th');
@@ -167,9 +170,7 @@ function createRow(id) {
   const stateCell = document.createElement('td');
   const state = document.createElement('span');
   state.className = 'state';
-  const error = document.createElement('span');
-  error.className = 'camera-error';
-  stateCell.append(state, error);
+  stateCell.append(state);
 
   const fpsCell = document.createElement('td');
   fpsCell.className = 'num';
@@ -186,6 +187,18 @@ function createRow(id) {
   actionCell.append(remove);
 
   row.append(nameCell, stateCell, fpsCell, dropCell, actionCell);
+
+  const errorRow = document.createElement('tr');
+  errorRow.className = 'camera-error-row';
+  errorRow.hidden = true;
+  const errorCell = document.createElement('td');
+  errorCell.colSpan = 5;
+  const error = document.createElement('p');
+  error.className = 'camera-error';
+  errorCell.append(error);
+  errorRow.append(errorCell);
+  errorRow.addEventListener('click', () => select(id, true));
+  row.errorRow = errorRow;
   row.addEventListener('click', (e) => {
     if (!(e.target instanceof HTMLButtonElement)) {
       select(id, true);
@@ -204,9 +217,14 @@ function updateRow(row, camera) {
   const state = stateCell.querySelector('.state');
   state.textContent = camera.state;
   state.className = `state state-${camera.state}`;
-  const error = stateCell.querySelector('.camera-error');
-  error.textContent = camera.lastError && camera.state !== 'streaming' ? camera.lastError : '';
   row.dataset.state = camera.state;
+  const message = camera.lastError && camera.state !== 'streaming' ? camera.lastError : '';
+  const error = row.errorRow.querySelector('.camera-error');
+  if (error.textContent !== message) {
+    error.textContent = message;
+    error.title = message;
+    row.errorRow.hidden = message === '';
+  }
 
   const processed = Number(camera.processedFps ?? 0).toFixed(1);
   const input = Number(camera.inputFps ?? 0).toFixed(1);

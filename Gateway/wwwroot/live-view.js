@@ -242,7 +242,7 @@ export class LiveView {
       parts.push(`model ${frame.model}`);
     }
 
-    parts.push(this.#videoMode === 'mjpeg' ? 'video: live MJPEG' : this.#videoMode === 'snapshot' ? 'video: snapshots' : 'video: unavailable (detections only)');
+    parts.push({ mjpeg: 'video: live MJPEG', snapshot: 'video: snapshots', pending: 'video: connecting…' }[this.#videoMode] ?? 'video: unavailable (detections only)');
     if (this.#gapNote) {
       parts.push(this.#gapNote);
     }
@@ -280,14 +280,14 @@ export class LiveView {
     const token = ++this.#videoToken;
     const image = this.#el.image;
     let loaded = false;
-    this.#videoMode = 'none';
+    this.#videoMode = 'pending';
     image.onload = () => {
       if (token !== this.#videoToken) {
         return;
       }
 
       loaded = true;
-      this.#videoMode = 'mjpeg';
+      this.#setVideoMode('mjpeg');
       this.#imageShown(image);
     };
     image.onerror = () => {
@@ -322,7 +322,7 @@ export class LiveView {
       }
 
       if (response && (response.status === 404 || response.status === 401 || response.status === 403)) {
-        this.#videoMode = 'none'; // this gateway serves no pictures (or not to this key): detections only
+        this.#setVideoMode('none'); // this gateway serves no pictures (or not to this key): detections only
         image.hidden = true;
         return;
       }
@@ -334,7 +334,7 @@ export class LiveView {
           return;
         }
 
-        this.#videoMode = 'snapshot';
+        this.#setVideoMode('snapshot');
         image.src = url;
         if (this.#snapshotUrl) {
           URL.revokeObjectURL(this.#snapshotUrl);
@@ -344,6 +344,16 @@ export class LiveView {
       }
 
       await new Promise((resolve) => setTimeout(resolve, response?.ok ? snapshotIntervalMs : retryMs));
+    }
+  }
+
+  #setVideoMode(mode) {
+    if (this.#videoMode !== mode) {
+      this.#videoMode = mode;
+      this.#lastStatusAt = 0; // say so at once, not at the next throttled status update
+      if (this.#latest) {
+        this.#describe(this.#latest);
+      }
     }
   }
 

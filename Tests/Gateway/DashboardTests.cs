@@ -60,6 +60,9 @@ public sealed partial class DashboardTests(DashboardFixture fixture, ITestOutput
             "() => !document.getElementById('health-unavailable').hidden || document.getElementById('health-batch').textContent !== '—'",
             null, new() { Timeout = Timeout, PollingInterval = 100 });
 
+        // The picture settles too: live MJPEG, snapshots, or "unavailable" where the gateway serves none.
+        await Expect(page.Locator("#live-status")).Not.ToContainTextAsync("connecting", new() { Timeout = Timeout });
+
         var shot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
         await page.ScreenshotAsync(new() { Path = shot });
@@ -146,8 +149,11 @@ public sealed partial class DashboardTests(DashboardFixture fixture, ITestOutput
         var errors = new List<string>();
         var page = await OpenAsync(fixture.KeyedGateway, errors);
 
-        // The page itself needs no key; the API does: the detection stream is refused and so is a new camera.
-        await Expect(page.Locator("#live-status")).ToContainTextAsync("refused", new() { Timeout = Timeout });
+        // The page itself needs no key; the API does. The page says so: a banner when the camera list is refused (or,
+        // where listing is open to all, the live view's refused detection stream), and a new camera is refused too.
+        await page.WaitForFunctionAsync(
+            "() => document.getElementById('banner').textContent.includes('needs an API key') || document.getElementById('live-status').textContent.includes('refused')",
+            null, new() { Timeout = Timeout, PollingInterval = 100 });
         Assert.Equal(0, await page.EvaluateAsync<int>("() => Number(document.getElementById('overlay').dataset.boxesDrawn)"));
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Id", Exact = true }).FillAsync("keyless");
         await page.GetByRole(AriaRole.Textbox, new() { Name = "URL", Exact = true }).FillAsync(fixture.Clip);
