@@ -37,6 +37,7 @@ public static class GatewayServiceCollectionExtensions
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseDashboard();
         app.UseCors(SecurityServiceCollectionExtensions.CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();

@@ -13,6 +13,8 @@ packages=(
   redis-server
   # npm fetches the ONNX Runtime native library
   nodejs npm
+  # the dashboard's real-browser test (Playwright drives it; it never downloads its own browsers)
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,156 @@
+using Microsoft.Playwright;
+using VideoAnalytics.Tests.Inference.OpenCv;
+using VideoAnalytics.Tests.Support;
+
+namespace VideoAnalytics.Tests.Gateway;
+
+/// <summary>
+/// The real gateway (all-in-one, own process, free loopback port) with the tiny test model installed as the default
+/// <c>refinedet-lite-320</c> (it finds a class <c>b</c> box at score 0.8 in every frame) and the demo camera playing a
+/// generated H.264 clip; plus Debian's Chromium driven by Playwright, headless, with a fresh profile. Playwright never
+/// downloads a browser here: it launches <see cref="ChromiumPath"/>. Anything that cannot start fails the tests.
+/// </summary>
+public sealed class DashboardFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"va-dashboard-{Guid.NewGuid():N}");
+    public const string ApiKey = "dashboard-test-key";
+
+    private ServiceProcess? _gateway;
+    private ServiceProcess? _keyedGateway;
+    private IPlaywright? _playwright;
+    private IBrowserContext? _browser;
+
+    public ServiceProcess Gateway => _gateway ?? throw new InvalidOperationException("fixture not started");
+
+    /// <summary>A second gateway that demands the admin key <see cref="ApiKey"/>.</summary>
+    public ServiceProcess KeyedGateway => _keyedGateway ?? throw new InvalidOperationException("fixture not started");
+
+    public IBrowserContext Browser => _browser ?? throw new InvalidOperationException("fixture not started");
+
+    /// <summary>The demo clip; also a valid URL for cameras added in tests (it lies under the media root).</summary>
+    public string Clip => Path.Combine(_root, "media", "clip.mp4");
+
+    /// <summary>A 320x240 JPEG, for tests that stand in for the picture routes.</summary>
+    public string Picture => Path.Combine(_root, "media", "picture.jpg");
+
+    public async Task InitializeAsync()
+    {
+        var models = Directory.CreateDirectory(Path.Combine(_root, "models")).FullName;
+        var data = Directory.CreateDirectory(Path.Combine(_root, "data")).FullName;
+        var media = Directory.CreateDirectory(Path.Combine(_root, "media")).FullName;
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Data", "tiny-raw.onnx"), Path.Combine(models, "refinedet-lite-320.onnx"));
+        MediaFixture.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-t", "4", "-c:v", "libx264",
+            "-preset", "ultrafast", "-pix_fmt", "yuv420p", Clip);
+        MediaFixture.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1", Picture);
+
+        // The browser starts while the gateways do; whichever fails, nothing is left running.
+        var browserStart = StartBrowserAsync(Directory.CreateDirectory(Path.Combine(_root, "chromium-profile")).FullName);
+        var gatewayStart = ServiceProcess.StartAsync("Gateway", Settings(models, data, media), _root);
+        var keyedData = Directory.CreateDirectory(Path.Combine(_root, "data-keyed")).FullName;
+        var keyedGatewayStart = ServiceProcess.StartAsync("Gateway", new Dictionary<string, string>(Settings(models, keyedData, media))
+        {
+            ["Security:ApiKeys:0:Key"] = ApiKey,
+            ["Security:ApiKeys:0:Role"] = "admin",
+        }, _root);
+        try
+        {
+            await Task.WhenAll(browserStart, gatewayStart, keyedGatewayStart);
+        }
+        catch
+        {
+            foreach (var started in new[] { gatewayStart, keyedGatewayStart })
+            {
+                if (started.IsCompletedSuccessfully)
+                {
+                    await started.Result.DisposeAsync();
+                }
+            }
+
+            if (browserStart.IsCompletedSuccessfully)
+            {
+                await browserStart.Result.CloseAsync();
+            }
+
+            _playwright?.Dispose();
+            throw;
+        }
+
+        _gateway = gatewayStart.Result;
+        _keyedGateway = keyedGatewayStart.Result;
+        _browser = browserStart.Result;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        if (_keyedGateway is not null)
+        {
+            await _keyedGateway.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temp clean-up only.
+        }
+    }
+
+    private Dictionary<string, string> Settings(string models, string data, string media) => new()
+    {
+        ["Inference:ModelsDirectory"] = models,
+        ["Inference:IntraOpThreads"] = "1",
+        ["Registry:DataDirectory"] = data,
+        ["Cameras:MediaRoots:0"] = media,
+        ["Demo:Enabled"] = "true",
+        ["Demo:Url"] = Clip,
+        ["Demo:Fps"] = "10",
+    };
+
+    private async Task<IBrowserContext> StartBrowserAsync(string profile)
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}: run deploy/setup/install-packages.sh (apt package 'chromium').");
+        }
+
+        try
+        {
+            _playwright = await Playwright.CreateAsync();
+            var context = await _playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ChromiumArgs,
+                ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+                Timeout = 30_000,
+            });
+            context.SetDefaultTimeout(20_000);
+            return context;
+        }
+        catch (Exception e) when (e is PlaywrightException or IOException or System.ComponentModel.Win32Exception)
+        {
+            throw new InvalidOperationException($"Playwright could not start Chromium ({ChromiumPath}): {e.Message}", e);
+        }
+    }
+}
