@@ -45,6 +45,7 @@ public sealed class RedisCameraOwnership : BackgroundService, ICameraOwnership
     private readonly ILogger<RedisCameraOwnership> _logger;
     private readonly ConcurrentDictionary<string, HeldLease> _held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _waiting = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource<Task> _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RedisCameraOwnership(RedisConnection redis, ClusterMembership membership, IOptions<ClusterOptions> options, SiloIdentity identity,
         TimeProvider time, ILogger<RedisCameraOwnership> logger)
@@ -68,6 +69,9 @@ public sealed class RedisCameraOwnership : BackgroundService, ICameraOwnership
     public event Action<string>? Changed;
 
     public event Action<string>? LeaseLost;
+
+    /// <summary>Completes once lease releases are being received (for tests).</summary>
+    internal Task Subscribed => _subscribed.Task.Unwrap();
 
     public ValueTask<bool> OwnsAsync(string cameraId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_membership.IsMember && RendezvousPlacement.Owner(cameraId, _membership.Live) == _identity.Name);
@@ -118,7 +122,7 @@ public sealed class RedisCameraOwnership : BackgroundService, ICameraOwnership
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A released lease is announced so the camera's next owner takes it now rather than at its next look.
-        _ = _redis.Subscriber.SubscribeAsync(_redis.Keys.LeaseReleased, (_, camera) => RaiseChanged(camera));
+        _subscribed.TrySetResult(_redis.Subscriber.SubscribeAsync(_redis.Keys.LeaseReleased, (_, camera) => RaiseChanged(camera)));
 
         using var timer = new PeriodicTimer(_options.RenewInterval, _time);
         try
