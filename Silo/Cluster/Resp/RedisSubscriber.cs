@@ -40,10 +40,9 @@ public sealed class RedisSubscriber : IDisposable
 
     public void Dispose()
     {
+        // The token source and gate are left to the collector: the read loop may still be unwinding through them.
         _stop.Cancel();
         _link?.Dispose();
-        _stop.Dispose();
-        _writeGate.Dispose();
     }
 
     private async Task AddAsync(ConcurrentDictionary<string, Subscription> table, string command, string name, Action<string, string> handler)

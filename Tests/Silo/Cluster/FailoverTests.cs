@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 using VideoAnalytics.Tests.Silo.Cameras;
 using VideoAnalytics.Tests.Support;
 using Eventually = VideoAnalytics.Tests.Support.Eventually;
@@ -10,7 +11,7 @@ namespace VideoAnalytics.Tests.Silo.Cluster;
 /// Runs with the camera tests (one at a time) so that their frame-rate measurements are not disturbed.
 /// </summary>
 [Collection(CameraTestGroup.Name)]
-public sealed class FailoverTests
+public sealed class FailoverTests(ITestOutputHelper output)
 {
     private const int SigKill = 9;
     private const int SigStop = 19;
@@ -44,6 +45,7 @@ public sealed class FailoverTests
                 TimeSpan.FromSeconds(10), $"the cameras of {victim} ({string.Join(", ", moved)}) streaming again");
             var failover = clock.Elapsed;
             Assert.True(failover < TimeSpan.FromSeconds(10), $"failover took {failover}");
+            output.WriteLine($"{victim} killed; its cameras {string.Join(", ", moved)} streamed again after {failover.TotalSeconds:0.0} s");
 
             // A few more frames everywhere, then check the whole sequence each subscriber saw.
             var counts = Cameras.ToDictionary(c => c, c => subscribers[c].Frames.Count);
