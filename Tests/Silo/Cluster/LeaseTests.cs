@@ -68,12 +68,24 @@ public sealed class LeaseTests(RedisServer redis) : IAsyncDisposable
         a.LeaseLost += _ => lost = true;
         Assert.NotNull(await a.AcquireAsync("cam", CancellationToken.None));
         var connection = _providers.Connect();
-        var first = (await connection.ExecuteAsync("PTTL", connection.Keys.Lease("cam"))).ToInt64();
 
-        // Observe a renewal: the TTL goes back up.
+        // Observe renewals as rises of the TTL between samples; five of them span more than the lease's duration.
+        var previous = long.MaxValue;
+        var rises = 0;
         await Eventually.UntilAsync(
-            async () => (await connection.ExecuteAsync("PTTL", connection.Keys.Lease("cam"))).ToInt64(),
-            ttl => ttl > first, TimeSpan.FromSeconds(5), "the lease's TTL rising again after a renewal");
+            async () =>
+            {
+                var ttl = (await connection.ExecuteAsync("PTTL", connection.Keys.Lease("cam"))).ToInt64();
+                Assert.True(ttl > 0, "the lease expired");
+                if (ttl > previous)
+                {
+                    rises++;
+                }
+
+                previous = ttl;
+                return rises;
+            },
+            count => count >= 5, TimeSpan.FromSeconds(10), "five renewals of the lease");
         Assert.Null(await b.AcquireAsync("cam", CancellationToken.None));
         Assert.False(lost);
     }
