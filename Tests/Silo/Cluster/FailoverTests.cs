@@ -37,6 +37,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             }
 
             var clock = Stopwatch.StartNew();
+            var killedAt = DateTime.Now.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
             cluster.Silos[victim].Signal(SigKill);
 
             // Its cameras come back on the survivors: frames of a newer epoch reach the subscriber.
@@ -45,7 +46,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 TimeSpan.FromSeconds(10), $"the cameras of {victim} ({string.Join(", ", moved)}) streaming again");
             var failover = clock.Elapsed;
             Assert.True(failover < TimeSpan.FromSeconds(10), $"failover took {failover}");
-            output.WriteLine($"{victim} killed; its cameras {string.Join(", ", moved)} streamed again after {failover.TotalSeconds:0.0} s");
+            output.WriteLine($"{victim} killed at {killedAt}; its cameras {string.Join(", ", moved)} streamed again after {failover.TotalSeconds:0.0} s");
 
             // A few more frames everywhere, then check the whole sequence each subscriber saw.
             var counts = Cameras.ToDictionary(c => c, c => subscribers[c].Frames.Count);

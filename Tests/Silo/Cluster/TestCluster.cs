@@ -189,5 +189,6 @@ internal sealed class TestCluster : IAsyncDisposable
         ["Cameras:MediaRoots:0"] = _models,
         ["Demo:Enabled"] = "false",
         ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
     };
 }
