@@ -118,7 +118,7 @@ public sealed partial class CameraSupervisor(
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogStatusFailed(id, e.Message);
+            LogLostStopFailed(id, e);
         }
 
         OnRegistryChanged(id);
@@ -360,6 +360,9 @@ public sealed partial class CameraSupervisor(
 
     [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Reporting the status of camera {Camera} failed: {Reason}")]
     private partial void LogStatusFailed(string camera, string reason);
+
+    [LoggerMessage(EventId = 2305, Level = LogLevel.Error, Message = "Stopping camera {Camera} after its lease was lost failed")]
+    private partial void LogLostStopFailed(string camera, Exception exception);
 
     private sealed record RunningCamera(CameraSpec Spec, FrameSlot Slot, CameraGrain Grain);
 }
