@@ -12,6 +12,15 @@ namespace VideoAnalytics.Gateway.Hosting;
 /// <summary>Registers and maps the gateway: HTTP API, subscriptions, security, problem details, OpenAPI.</summary>
 public static class GatewayServiceCollectionExtensions
 {
+    /// <summary>The silo in this process (all-in-one), or only the shared providers when <c>Gateway:HostSilo</c> is false.</summary>
+    public static IServiceCollection AddGatewaySilo(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
+        var hostSilo = configuration.GetSection(GatewayOptions.Section).GetValue(nameof(GatewayOptions.HostSilo), true);
+        return hostSilo ? services.AddSilo(configuration) : services.AddSiloProviders(configuration);
+    }
+
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();

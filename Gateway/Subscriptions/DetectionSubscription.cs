@@ -12,6 +12,8 @@ namespace VideoAnalytics.Gateway.Subscriptions;
 /// </summary>
 public sealed class DetectionSubscription : IAsyncDisposable
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
     private readonly IDetectionStreams _streams;
     private readonly SubscriptionFilter _filter;
     private readonly Channel<FrameEvent> _buffer;
@@ -180,10 +182,21 @@ public sealed class DetectionSubscription : IAsyncDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var entries = await _streams.ReadAsync(camera, after, 256, cancellationToken);
-                if (entries.Count == 0)
+                IReadOnlyList<StreamEntry> entries;
+                try
                 {
-                    await _streams.WaitAsync(camera, after, cancellationToken);
+                    entries = await _streams.ReadAsync(camera, after, 256, cancellationToken);
+                    if (entries.Count == 0)
+                    {
+                        await _streams.WaitAsync(camera, after, cancellationToken);
+                        continue;
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // A store that is briefly away (Redis restarting) must not end the subscription: read on
+                    // from the last position once it answers again.
+                    await Task.Delay(RetryDelay, cancellationToken);
                     continue;
                 }
 

@@ -55,6 +55,7 @@ public sealed partial class CameraSupervisor(
     {
         registry.Changed += OnRegistryChanged;
         ownership.Changed += OnRegistryChanged;
+        ownership.LeaseLost += OnLeaseLost;
         var statusTask = ReportStatusLoopAsync(stoppingToken);
         try
         {
@@ -84,6 +85,7 @@ public sealed partial class CameraSupervisor(
         {
             registry.Changed -= OnRegistryChanged;
             ownership.Changed -= OnRegistryChanged;
+            ownership.LeaseLost -= OnLeaseLost;
             await StopAllAsync();
             await statusTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -102,6 +104,24 @@ public sealed partial class CameraSupervisor(
         {
             _wake.Release();
         }
+    }
+
+    // Another silo may run the camera now: stop capturing and publishing at once, not at the next reconcile.
+    // Frames already in flight carry the old epoch, which the stream rejects once the new owner took the lease.
+    private void OnLeaseLost(string id) => _ = StopLostCameraAsync(id);
+
+    private async Task StopLostCameraAsync(string id)
+    {
+        try
+        {
+            await StopCameraAsync(id, removed: false, release: false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogLostStopFailed(id, e);
+        }
+
+        OnRegistryChanged(id);
     }
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
@@ -217,7 +237,7 @@ public sealed partial class CameraSupervisor(
         }
     }
 
-    private async Task StopCameraAsync(string id, bool removed)
+    private async Task StopCameraAsync(string id, bool removed, bool release = true)
     {
         RunningCamera? camera;
         lock (_running)
@@ -232,14 +252,21 @@ public sealed partial class CameraSupervisor(
 
         await camera.Grain.StopAsync();
         inference.Detach(camera.Slot);
-        await ownership.ReleaseAsync(id, CancellationToken.None);
+
+        // Only after the grain stopped offering frames: the next owner starts at once, and never alongside us.
+        if (release)
+        {
+            await ownership.ReleaseAsync(id, CancellationToken.None);
+        }
+
         if (removed)
         {
             await streams.DeleteAsync(id);
             await statusBoard.RemoveAsync(id);
         }
-        else
+        else if (release)
         {
+            // (A lost lease reports nothing: the camera's new owner is reporting it by now.)
             await statusBoard.ReportAsync(camera.Grain.Status with { State = CameraState.Stopped, UpdatedAt = time.GetUtcNow() });
         }
 
@@ -333,6 +360,9 @@ public sealed partial class CameraSupervisor(
 
     [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Reporting the status of camera {Camera} failed: {Reason}")]
     private partial void LogStatusFailed(string camera, string reason);
+
+    [LoggerMessage(EventId = 2305, Level = LogLevel.Error, Message = "Stopping camera {Camera} after its lease was lost failed")]
+    private partial void LogLostStopFailed(string camera, Exception exception);
 
     private sealed record RunningCamera(CameraSpec Spec, FrameSlot Slot, CameraGrain Grain);
 }

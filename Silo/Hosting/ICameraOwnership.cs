@@ -9,6 +9,12 @@ public interface ICameraOwnership
     /// <summary>Raised when placement may have changed (a silo joined or left).</summary>
     event Action<string>? Changed;
 
+    /// <summary>
+    /// Raised when this silo lost a camera's lease it held (a renewal found another holder, or could not be made
+    /// within the lease duration): the camera must stop at once, without releasing a lease that is no longer ours.
+    /// </summary>
+    event Action<string>? LeaseLost;
+
     /// <summary>Whether this silo should run <paramref name="cameraId"/>.</summary>
     ValueTask<bool> OwnsAsync(string cameraId, CancellationToken cancellationToken);
 

@@ -7,7 +7,8 @@ namespace VideoAnalytics.Silo.Hosting;
 
 /// <summary>
 /// Probes for orchestrators: <c>/livez</c> answers while the process runs; <c>/healthz</c> answers 200 once the
-/// silo has reconciled its cameras at least once (ready to accept cameras) and 503 before.
+/// silo has reconciled its cameras at least once (ready to accept cameras) and 503 before; a process without a
+/// silo (a cluster gateway) is ready once it listens.
 /// </summary>
 public static class SiloHealth
 {
@@ -16,8 +17,11 @@ public static class SiloHealth
     public static IEndpointRouteBuilder MapSiloHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/livez", () => Results.Text("live")).WithName("Liveness").WithSummary("Liveness: the process is running.");
-        endpoints.MapGet("/healthz", (CameraSupervisor supervisor) =>
-                supervisor.IsReady ? Results.Text("ready") : Results.Problem("starting", statusCode: StatusCodes.Status503ServiceUnavailable))
+        // A cluster gateway hosts no supervisor: it is ready as soon as it serves requests.
+        endpoints.MapGet("/healthz", (IServiceProvider services) =>
+                services.GetService<CameraSupervisor>()?.IsReady ?? true
+                    ? Results.Text("ready")
+                    : Results.Problem("starting", statusCode: StatusCodes.Status503ServiceUnavailable))
             .WithName("Readiness")
             .WithSummary("Readiness: 200 once the service can accept cameras.");
         return endpoints;

@@ -1,9 +1,11 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Silo.Cameras;
+using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Inference;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Registry;
@@ -12,10 +14,37 @@ using VideoAnalytics.Silo.Telemetry;
 
 namespace VideoAnalytics.Silo.Hosting;
 
-/// <summary>Registers the silo: camera and inference grains, their supervisor, and the single-process providers.</summary>
+/// <summary>
+/// Registers the silo: camera and inference grains, their supervisor, and the providers the <c>Cluster</c> section
+/// picks (in-memory for one process, Redis for a cluster).
+/// </summary>
 public static class SiloServiceCollectionExtensions
 {
+    /// <summary>A silo: providers, grains and (in a cluster) membership and leases.</summary>
     public static IServiceCollection AddSilo(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSiloProviders(configuration);
+        if (ClusterProviderOf(configuration) == ClusterProvider.Redis)
+        {
+            services.AddRedisOwnership();
+        }
+        else
+        {
+            services.AddSingleton<ICameraOwnership, SingleSiloOwnership>();
+        }
+
+        services.AddSingleton<InferenceHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<InferenceHost>());
+        services.AddSingleton<CameraSupervisor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CameraSupervisor>());
+        return services;
+    }
+
+    /// <summary>
+    /// What a process needs to read and write the shared state without running cameras (a cluster gateway): options,
+    /// model catalog (to validate camera requests), registry, status board and detection streams.
+    /// </summary>
+    public static IServiceCollection AddSiloProviders(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -30,6 +59,8 @@ public static class SiloServiceCollectionExtensions
         });
         services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.Section));
+        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PipelineMetrics(sp.GetService<IMeterFactory>()));
@@ -37,16 +68,21 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<AnnotatedFrameTap>();
 
-        // Single-process providers; the cluster registration replaces these with Redis ones.
-        services.AddSingleton<IDetectionStreams, InMemoryDetectionStreams>();
-        services.AddSingleton<ICameraRegistry, JsonFileCameraRegistry>();
-        services.AddSingleton<ICameraStatusBoard, InMemoryCameraStatusBoard>();
-        services.AddSingleton<ICameraOwnership, SingleSiloOwnership>();
+        if (ClusterProviderOf(configuration) == ClusterProvider.Redis)
+        {
+            services.AddRedisProviders();
+        }
+        else
+        {
+            services.AddSingleton<IDetectionStreams, InMemoryDetectionStreams>();
+            services.AddSingleton<ICameraRegistry, JsonFileCameraRegistry>();
+            services.AddSingleton<ICameraStatusBoard, InMemoryCameraStatusBoard>();
+        }
 
-        services.AddSingleton<InferenceHost>();
-        services.AddHostedService(sp => sp.GetRequiredService<InferenceHost>());
-        services.AddSingleton<CameraSupervisor>();
-        services.AddHostedService(sp => sp.GetRequiredService<CameraSupervisor>());
         return services;
     }
+
+    // Read at registration because it decides which services exist; the options validation reports bad values.
+    private static ClusterProvider ClusterProviderOf(IConfiguration configuration) =>
+        configuration.GetSection(ClusterOptions.Section).GetValue(nameof(ClusterOptions.Provider), ClusterProvider.InMemory);
 }

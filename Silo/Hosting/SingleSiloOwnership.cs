@@ -9,6 +9,12 @@ public sealed class SingleSiloOwnership : ICameraOwnership
         remove { }
     }
 
+    public event Action<string>? LeaseLost
+    {
+        add { }
+        remove { }
+    }
+
     public ValueTask<bool> OwnsAsync(string cameraId, CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
     public ValueTask<long?> AcquireAsync(string cameraId, CancellationToken cancellationToken) => ValueTask.FromResult<long?>(0);

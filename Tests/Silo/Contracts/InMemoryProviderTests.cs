@@ -12,6 +12,11 @@ public sealed class InMemoryDetectionStreamsTests : DetectionStreamsContract
         Task.FromResult<IDetectionStreams>(new InMemoryDetectionStreams(Options.Create(new StreamOptions { HistoryPerCamera = History })));
 }
 
+public sealed class InMemoryCameraStatusBoardTests : CameraStatusBoardContract
+{
+    protected override Task<ICameraStatusBoard> CreateAsync() => Task.FromResult<ICameraStatusBoard>(new InMemoryCameraStatusBoard());
+}
+
 public sealed class JsonFileCameraRegistryTests : CameraRegistryContract, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("va-registry-").FullName;

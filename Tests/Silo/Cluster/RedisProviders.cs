@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using VideoAnalytics.Silo.Cluster;
+using VideoAnalytics.Tests.Support;
+
+namespace VideoAnalytics.Tests.Silo.Cluster;
+
+/// <summary>Connections to the test Redis under a fresh key prefix, disposed with the test.</summary>
+public sealed class RedisProviders : IDisposable
+{
+    private readonly List<RedisConnection> _connections = [];
+
+    public RedisProviders(RedisServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        Options = new ClusterOptions
+        {
+            Provider = ClusterProvider.Redis,
+            Redis = server.Connection,
+            KeyPrefix = "t" + Guid.NewGuid().ToString("N")[..12] + ":",
+        };
+    }
+
+    public ClusterOptions Options { get; }
+
+    public RedisConnection Connect()
+    {
+        var connection = new RedisConnection(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RedisConnection>.Instance);
+        lock (_connections)
+        {
+            _connections.Add(connection);
+        }
+
+        return connection;
+    }
+
+    public void Dispose()
+    {
+        foreach (var connection in _connections)
+        {
+            connection.Dispose();
+        }
+    }
+}

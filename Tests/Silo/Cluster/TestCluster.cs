@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Silo.Cluster;
+using VideoAnalytics.Silo.Streams;
+using VideoAnalytics.Tests.Inference;
+using VideoAnalytics.Tests.Silo.Cameras;
+using VideoAnalytics.Tests.Support;
+using Eventually = VideoAnalytics.Tests.Support.Eventually;
+
+namespace VideoAnalytics.Tests.Silo.Cluster;
+
+/// <summary>
+/// A real cluster on loopback: redis-server, a live RTSP camera, silo processes and a cluster-mode gateway, all
+/// configured the way <c>deploy/local/cluster.sh</c> does through <c>VA__</c> settings, with short timings so that
+/// failover happens within seconds. The test also talks to Redis directly to check leases, epochs and streams.
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan SiloTimeout = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
+
+    private readonly string _directory;
+    private readonly string _models;
+    private readonly RedisConnection _connection;
+
+    private TestCluster(RedisServer redis)
+    {
+        Redis = redis;
+        _directory = Directory.CreateTempSubdirectory("va-cluster-").FullName;
+        _models = Path.Combine(_directory, "models");
+        Directory.CreateDirectory(_models);
+
+        // The tiny test model under the default model's name, so cameras need not name a model.
+        File.Copy(TestFrames.DataPath("tiny-raw.onnx"), Path.Combine(_models, CameraSpec.DefaultModel + ".onnx"));
+        Camera = new LiveRtspServer();
+        Options = new ClusterOptions { Provider = ClusterProvider.Redis, Redis = redis.Connection, KeyPrefix = "va:" };
+        _connection = new RedisConnection(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RedisConnection>.Instance);
+        Streams = new RedisDetectionStreams(_connection, Microsoft.Extensions.Options.Options.Create(new StreamOptions()));
+        Status = new RedisCameraStatusBoard(_connection);
+    }
+
+    public RedisServer Redis { get; }
+
+    public LiveRtspServer Camera { get; }
+
+    public ClusterOptions Options { get; }
+
+    public RedisDetectionStreams Streams { get; }
+
+    public RedisCameraStatusBoard Status { get; }
+
+    public RedisConnection Connection => _connection;
+
+    public Dictionary<string, ServiceProcess> Silos { get; } = new(StringComparer.Ordinal);
+
+    public ServiceProcess? Gateway { get; private set; }
+
+    /// <summary>Starts Redis, the camera, <paramref name="silos"/> silos (silo-1…) and the gateway, all at once.</summary>
+    public static async Task<TestCluster> StartAsync(int silos, bool persistentRedis = false)
+    {
+        var cluster = new TestCluster(persistentRedis ? RedisServer.StartPersistent() : new RedisServer());
+        var starting = new List<Task>();
+        for (var i = 1; i <= silos; i++)
+        {
+            starting.Add(cluster.StartSiloAsync($"silo-{i}"));
+        }
+
+        starting.Add(cluster.StartGatewayAsync());
+        await Task.WhenAll(starting);
+        return cluster;
+    }
+
+    public async Task<ServiceProcess> StartSiloAsync(string name)
+    {
+        var settings = Settings();
+        settings["Silo:Name"] = name;
+        var silo = await ServiceProcess.StartAsync("Silo", settings, _directory);
+        lock (Silos)
+        {
+            Silos[name] = silo;
+        }
+
+        return silo;
+    }
+
+    public async Task StartGatewayAsync()
+    {
+        var settings = Settings();
+        settings["Gateway:HostSilo"] = "false";
+        Gateway = await ServiceProcess.StartAsync("Gateway", settings, _directory);
+    }
+
+    public async Task RestartGatewayAsync()
+    {
+        await Gateway!.DisposeAsync();
+        await StartGatewayAsync();
+    }
+
+    /// <summary>Registers cameras through the gateway's API, all on the live RTSP source.</summary>
+    public async Task AddCamerasAsync(IEnumerable<string> ids, double fps = 5)
+    {
+        foreach (var id in ids)
+        {
+            using var response = await Gateway!.Client.PostAsJsonAsync("/api/cameras", new { id, url = Camera.Url, fps });
+            Assert.True(response.IsSuccessStatusCode, $"adding camera {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>Waits until every camera is streaming on some silo; returns camera → silo.</summary>
+    public async Task<Dictionary<string, string>> WaitStreamingAsync(IReadOnlyCollection<string> cameras, TimeSpan timeout, Func<CameraStatus, bool>? also = null)
+    {
+        var statuses = await Eventually.UntilAsync(
+            async () => (await Status.ListAsync()).Where(s => cameras.Contains(s.Id)).ToList(),
+            list => list.Count == cameras.Count && list.All(s => s.State == CameraState.Streaming && s.Silo is not null && s.FramesProcessed > 0 && (also?.Invoke(s) ?? true)),
+            timeout,
+            "every camera streaming");
+        return statuses.ToDictionary(s => s.Id, s => s.Silo!, StringComparer.Ordinal);
+    }
+
+    public async Task<long> EpochAsync(string camera)
+    {
+        var value = await _connection.ExecuteAsync("GET", _connection.Keys.Epoch(camera));
+        return value.IsNull ? 0 : value.ToInt64();
+    }
+
+    public async Task<string?> LeaseHolderAsync(string camera)
+    {
+        var value = await _connection.ExecuteAsync("GET", _connection.Keys.Lease(camera));
+        return value.IsNull ? null : value.Text;
+    }
+
+    /// <summary>Everything the service printed, for failure messages.</summary>
+    public string Logs()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (name, silo) in Silos)
+        {
+            text.Append("==== ").Append(name).AppendLine().Append(Tail(silo.Output));
+        }
+
+        if (Gateway is not null)
+        {
+            text.AppendLine("==== gateway").Append(Tail(Gateway.Output));
+        }
+
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in Silos.Values)
+        {
+            await silo.DisposeAsync();
+        }
+
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
+        _connection.Dispose();
+        Camera.Dispose();
+        Redis.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // temp clean-up only
+        }
+    }
+
+    private static string Tail(string text) => text.Length <= 6000 ? text : text[^6000..];
+
+    private Dictionary<string, string> Settings() => new(StringComparer.Ordinal)
+    {
+        ["Cluster:Provider"] = "Redis",
+        ["Cluster:Redis"] = Redis.Connection,
+        ["Cluster:HeartbeatInterval"] = Heartbeat.ToString("c", CultureInfo.InvariantCulture),
+        ["Cluster:SiloTimeout"] = SiloTimeout.ToString("c", CultureInfo.InvariantCulture),
+        ["Cluster:LeaseDuration"] = LeaseDuration.ToString("c", CultureInfo.InvariantCulture),
+        ["Inference:ModelsDirectory"] = _models,
+        ["Inference:IntraOpThreads"] = "1",
+        ["Cameras:MediaRoots:0"] = _models,
+        ["Demo:Enabled"] = "false",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
+    };
+}

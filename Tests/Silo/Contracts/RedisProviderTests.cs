@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Options;
+using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Silo.Cluster;
+using VideoAnalytics.Silo.Streams;
+using VideoAnalytics.Tests.Silo.Cluster;
+using VideoAnalytics.Tests.Support;
+
+namespace VideoAnalytics.Tests.Silo.Contracts;
+
+[Collection(RedisTestGroup.Name)]
+public sealed class RedisDetectionStreamsTests(RedisServer redis) : DetectionStreamsContract, IDisposable
+{
+    private readonly RedisProviders _providers = new(redis);
+
+    protected override Task<IDetectionStreams> CreateAsync() =>
+        Task.FromResult<IDetectionStreams>(new RedisDetectionStreams(_providers.Connect(), Options.Create(new StreamOptions { HistoryPerCamera = History })));
+
+    public void Dispose() => _providers.Dispose();
+
+    [Fact]
+    public async Task A_frame_older_than_the_lease_epoch_is_rejected_before_the_new_owner_publishes()
+    {
+        // The new owner's acquisition alone fences the old one: no frame of the new epoch is needed first.
+        var connection = _providers.Connect();
+        var streams = await CreateAsync();
+        Assert.NotNull(await streams.PublishAsync(Frame("cam", 1, epoch: 4)));
+        await connection.ExecuteAsync("SET", connection.Keys.Epoch("cam"), 5);
+        Assert.Null(await streams.PublishAsync(Frame("cam", 2, epoch: 4)));
+        Assert.NotNull(await streams.PublishAsync(Frame("cam", 3, epoch: 5)));
+    }
+
+    [Fact]
+    public async Task Positions_stay_increasing_when_a_capture_clock_runs_behind()
+    {
+        var streams = await CreateAsync();
+        var first = await streams.PublishAsync(Frame("cam", 1, at: DateTimeOffset.UnixEpoch.AddSeconds(100)));
+        var behind = await streams.PublishAsync(Frame("cam", 2, at: DateTimeOffset.UnixEpoch.AddSeconds(50)));
+        Assert.True(streams.ComparePositions(first, behind) < 0);
+        Assert.Equal([1L, 2], (await streams.ReadAsync("cam", null, 10)).Select(e => e.Frame.FrameIndex));
+        Assert.Equal([2L], (await streams.RangeAsync("cam", DateTimeOffset.UnixEpoch.AddSeconds(40), DateTimeOffset.UnixEpoch.AddSeconds(60), 10)).Select(e => e.Frame.FrameIndex));
+    }
+}
+
+[Collection(RedisTestGroup.Name)]
+public sealed class RedisCameraRegistryTests(RedisServer redis) : CameraRegistryContract, IDisposable
+{
+    private readonly RedisProviders _providers = new(redis);
+
+    protected override async Task<ICameraRegistry> CreateAsync()
+    {
+        var registry = new RedisCameraRegistry(_providers.Connect());
+        await registry.Subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        return registry;
+    }
+
+    public void Dispose() => _providers.Dispose();
+
+    [Fact]
+    public async Task A_change_made_through_one_process_is_announced_to_another()
+    {
+        var writer = await CreateAsync();
+        var reader = await CreateAsync();
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        reader.Changed += id => seen.TrySetResult(id);
+        await writer.AddAsync(new CameraSpec { Id = "elsewhere", Url = "rtsp://127.0.0.1/x" });
+        Assert.Equal("elsewhere", await seen.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("rtsp://127.0.0.1/x", (await reader.GetAsync("elsewhere"))!.Url);
+    }
+}
+
+[Collection(RedisTestGroup.Name)]
+public sealed class RedisCameraStatusBoardTests(RedisServer redis) : CameraStatusBoardContract, IDisposable
+{
+    private readonly RedisProviders _providers = new(redis);
+
+    protected override Task<ICameraStatusBoard> CreateAsync() => Task.FromResult<ICameraStatusBoard>(new RedisCameraStatusBoard(_providers.Connect()));
+
+    public void Dispose() => _providers.Dispose();
+}
