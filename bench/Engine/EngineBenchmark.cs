@@ -12,29 +12,12 @@ public sealed record EngineRow(int Batch, int CallsPerBlock, Spread RawFps, Spre
 }
 
 /// <summary>What <see cref="EngineBenchmark"/> measured.</summary>
-public sealed record EngineResult(int Threads, int FrameWidth, int FrameHeight, IReadOnlyList<EngineRow> Rows)
-{
-    /// <summary>Raw-model engine throughput at <paramref name="batch"/> (the largest measured batch at or below it).</summary>
-    public Spread RawFpsAt(int batch)
-    {
-        var best = Rows[0];
-        foreach (var row in Rows)
-        {
-            if (row.Batch <= batch)
-            {
-                best = row;
-            }
-        }
-
-        return best.RawFps;
-    }
-}
+public sealed record EngineResult(int Threads, int FrameWidth, int FrameHeight, IReadOnlyList<EngineRow> Rows);
 
 /// <summary>
 /// Whole <see cref="RefineDetDetector.Detect"/> calls (pre-processing, session run, post-processing) at batch
 /// 1/2/4/8 on frames of the camera clip the pipeline section uses: the raw model with our C# decode + NMS against
-/// the fused model whose graph decodes and runs NMS itself. The raw figures are also the "engine" reference of the
-/// pipeline section: what the detector alone does at the batch a camera count produces. Blocks alternate raw/fused.
+/// the fused model whose graph decodes and runs NMS itself. Blocks alternate raw/fused.
 /// </summary>
 public static class EngineBenchmark
 {

@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using VideoAnalytics.Bench.Engine;
 using VideoAnalytics.Bench.Measurement;
 
 namespace VideoAnalytics.Bench.Pipeline;
 
 /// <summary>
 /// N cameras through the whole silo: frames published per second (median, min, max over windows) against the raw
-/// engine's frames per second at the batch N cameras make (min(N, 8)), or against what the cameras offer when that
-/// is less; capture-to-publish latency; RSS (the silo alone, and with the cameras); CPU of the process. The marginal
+/// engine's frames per second at the batch N cameras make (min(N, 8); measured in the same child process just
+/// before the cameras start), or against what the cameras offer when that is less; capture-to-publish latency; RSS (the silo alone, and with the cameras); CPU of the process. The marginal
 /// RSS per camera compares with the one-camera run, so that the engine's working memory (allocated once, with the
 /// first batch) is not charged to the cameras.
 /// </summary>
@@ -42,10 +41,9 @@ public static class PipelineBenchmark
     public static readonly int[] CameraCounts = [1, 2, 4, 8, 16];
     private const int IdleCameras = 100;
 
-    public static PipelineResult Measure(BenchModels models, EngineResult engine, int threads, int windows, double windowSeconds)
+    public static PipelineResult Measure(BenchModels models, int threads, int windows, double windowSeconds)
     {
         ArgumentNullException.ThrowIfNull(models);
-        ArgumentNullException.ThrowIfNull(engine);
         var clip = BenchMedia.Camera360p;
         const double CameraFps = 25; // the clip's native rate: file cameras are paced to it, as a live camera would be
         var common = new List<string>
@@ -58,9 +56,8 @@ public static class PipelineBenchmark
         foreach (var cameras in CameraCounts)
         {
             var sample = RunChild([.. common, "--mode", "cameras", "--cameras", Text(cameras), "--warmup-seconds", "3"], notes);
-            var batch = Math.Min(cameras, 8);
             var row = new PipelineRow(
-                cameras, batch, sample.OfferedFps, Spread.Of(sample.PublishedFps), engine.RawFpsAt(batch), sample.LatencyP50Ms, sample.LatencyP99Ms, sample.LatencyFrames,
+                cameras, sample.EngineBatch, sample.OfferedFps, Spread.Of(sample.PublishedFps), Spread.Of(sample.EngineFps), sample.LatencyP50Ms, sample.LatencyP99Ms, sample.LatencyFrames,
                 sample.BaselineRssMiB, sample.RssMiB, sample.CpuPercent);
             rows.Add(row);
             Console.WriteLine($"bench: pipeline {cameras} cameras: {row.PublishedFps.Show()} fps published, engine {row.EngineFps.Median:F1} fps, p50 {row.LatencyP50Ms:F0} ms, p99 {row.LatencyP99Ms:F0} ms");

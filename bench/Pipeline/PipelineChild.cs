@@ -7,8 +7,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using VideoAnalytics.Bench.Measurement;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Inference;
+using VideoAnalytics.Inference.Native.Ort;
 using VideoAnalytics.Silo.Hosting;
 
 namespace VideoAnalytics.Bench.Pipeline;
@@ -59,6 +62,8 @@ public static class PipelineChild
         await Task.Delay(TimeSpan.FromSeconds(1));
         var baselineCpu = await CpuPercentAsync(TimeSpan.FromSeconds(o.Double("baseline-seconds")));
         var baselineRss = RssMiB();
+        var engineBatch = Math.Min(cameras, 8);
+        var engineFps = mode == "cameras" ? EngineReference(o.Text("models"), clip, o.Int("threads"), engineBatch, o.Int("windows")) : [];
 
         using var stalled = mode == "stalled" ? new StalledSourceListener() : null;
         using var stop = new CancellationTokenSource();
@@ -128,6 +133,8 @@ public static class PipelineChild
             Cameras = cameras,
             OfferedFps = mode == "cameras" ? cameras * o.Double("fps") : 0,
             PublishedFps = published,
+            EngineFps = engineFps,
+            EngineBatch = engineBatch,
             LatencyP50Ms = Percentile(latencies, 0.50),
             LatencyP99Ms = Percentile(latencies, 0.99),
             LatencyFrames = latencies.Length,
@@ -171,6 +178,29 @@ public static class PipelineChild
         {
             // The measurement is over.
         }
+    }
+
+    /// <summary>
+    /// Frames per second of the raw detector alone at <paramref name="batch"/> on frames of the clip, with the silo's
+    /// thread settings, in this process and just before the cameras start: on a shared machine the load changes
+    /// by the minute, so the reference is taken as close as possible to what it is compared with.
+    /// </summary>
+    private static List<double> EngineReference(string modelsDirectory, string clip, int threads, int batch, int blocks)
+    {
+        var options = new DetectorOptions { Session = new SessionSettings { IntraOpThreads = threads }, MaxBatch = 8 };
+        using var detector = RefineDetDetector.Load(Path.Combine(modelsDirectory, BenchModels.Name + ".onnx"), options);
+        var frames = BenchMedia.Frames(clip, batch).ConvertAll(f => new BgrFrame(f.Pixels, f.Width, f.Height)).ToArray();
+        var results = new DetectionBatch();
+        var run = () => detector.Detect(frames, results);
+        run();
+        var calls = Interleaved.CallsPerBlock(Interleaved.Time(run), blockSeconds: 1.5, min: 2);
+        var fps = new List<double>(blocks);
+        for (var b = 0; b < blocks; b++)
+        {
+            fps.Add(batch * calls / Interleaved.Block(run, calls));
+        }
+
+        return fps;
     }
 
     private static async Task<double> CpuPercentAsync(TimeSpan window)

@@ -15,6 +15,11 @@ public sealed record PipelineSample
 
     public List<double> PublishedFps { get; init; } = [];
 
+    /// <summary>The raw engine alone (Detect at the batch these cameras make), in this process just before the cameras start.</summary>
+    public List<double> EngineFps { get; init; } = [];
+
+    public int EngineBatch { get; init; }
+
     public double LatencyP50Ms { get; init; }
 
     public double LatencyP99Ms { get; init; }
