@@ -10,7 +10,7 @@ namespace VideoAnalytics.Bench.Capture;
 /// Decode throughput of H.264 clips (720p and 1080p) through our capture path (<see cref="VideoSource"/> to packed
 /// BGR, and with the <see cref="FrameResizer"/> step to the model's 320x320 that cameras also pay) against the
 /// ffmpeg CLI on the same file in the same run: <c>ffmpeg -i f.mp4 -f null -</c> (decode only) and with
-/// <c>-pix_fmt bgr24</c> (the same BGR conversion we do). Runs are interleaved round by round. ffmpeg's time is
+/// <c>-pix_fmt bgr24</c> (the same BGR conversion we do), and that with one decoding thread. Runs are interleaved round by round. ffmpeg's time is
 /// its own <c>-benchmark</c> real time, which leaves out its process start and input probing; ours includes
 /// opening the file, so the ratio errs against us.
 /// </summary>
@@ -29,13 +29,18 @@ public static partial class CaptureBenchmark
             height = probe.Height;
         }
 
-        string[] names = ["VideoSource → BGR", "VideoSource → BGR → resize 320x320", "ffmpeg -f null (decode only)", "ffmpeg -pix_fmt bgr24 -f null"];
+        string[] names =
+        [
+            "VideoSource → BGR", "VideoSource → BGR → resize 320x320", "ffmpeg -f null (decode only)", "ffmpeg -pix_fmt bgr24 -f null",
+            "ffmpeg -threads 1 -pix_fmt bgr24 -f null (one decoding thread)",
+        ];
         var seconds = Interleaved.Rounds(
             runs,
             () => ReadWithVideoSource(clip, frames, resize: false),
             () => ReadWithVideoSource(clip, frames, resize: true),
             () => Ffmpeg(clip, bgr: false),
-            () => Ffmpeg(clip, bgr: true));
+            () => Ffmpeg(clip, bgr: true),
+            () => Ffmpeg(clip, bgr: true, oneThread: true));
         var rows = new List<CaptureMeasurement>();
         for (var i = 0; i < names.Length; i++)
         {
@@ -84,9 +89,10 @@ public static partial class CaptureBenchmark
         return elapsed;
     }
 
-    private static double Ffmpeg(string clip, bool bgr)
+    private static double Ffmpeg(string clip, bool bgr, bool oneThread = false)
     {
-        List<string> arguments = ["-hide_banner", "-nostats", "-loglevel", "info", "-benchmark", "-i", clip];
+        // The single-threaded variant tells a threading gap from a per-frame cost gap.
+        List<string> arguments = ["-hide_banner", "-nostats", "-loglevel", "info", "-benchmark", .. (oneThread ? (string[])["-threads", "1"] : []), "-i", clip];
         if (bgr)
         {
             arguments.AddRange(["-pix_fmt", "bgr24"]);

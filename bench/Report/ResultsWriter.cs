@@ -195,7 +195,8 @@ public static class ResultsWriter
             .Append(Invariant, $"Every camera reads {p.Clip} (640x360 H.264, paced at its native {p.CameraFps:0} fps, analysed at {p.CameraFps:0} fps). After every camera has published and a warm-up, ")
             .Append(Invariant, $"{p.Windows} windows of {p.WindowSeconds:0} s: frames published per second (readers on every detection stream), latency = each published frame's `LatencyMs.Total` ")
             .Append("(capture to publish). Reference: the raw engine alone (`Detect` on frames of the same clip) at the batch the camera count makes, measured in the same process just before the cameras start, or the offered rate when lower. ")
-            .AppendLine("Decoding runs on the same 2 cores as inference, so the ratio includes the cost of capture. RSS per camera: (RSS with the cameras − RSS of the silo alone) / cameras.");
+            .Append("Decoding runs on the same cores as inference, so the ratio includes the cost of capture. RSS: the silo alone (model loaded, no cameras), then with the cameras; ")
+            .AppendLine("RSS per camera is the marginal cost against the one-camera run (the engine's working memory arrives with the first batch, not with each camera).");
         md.AppendLine();
         md.AppendLine("| Cameras | Offered fps | Published fps | Engine fps (batch) | Ratio | Latency p50 ms | p99 ms | Frames | RSS silo alone / with cameras MiB | RSS per camera MiB | CPU % of a core |");
         md.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
