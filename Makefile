@@ -51,7 +51,7 @@ test-python:
 	fi
 
 # The project against its peers (ffmpeg, onnxruntime-node, PyTorch) and the camera pipeline on this machine;
-# writes bench/results/<date>.md + PNG plots. About 10 minutes on 2 cores. BENCH_ARGS: --quick, --only a,b, --micro.
+# writes bench/results/<date>.md + PNG plots. About 7 minutes on 2 cores. BENCH_ARGS: --quick, --only a,b, --micro.
 bench: setup bench-setup
 	$(DOTNET) run --project bench -c Release --no-restore -- $(BENCH_ARGS)
 
