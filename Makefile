@@ -10,7 +10,7 @@ SHIM_LIB := .native/libva_opencv.so
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all setup packages onnxruntime shim restore build run test test-dotnet test-python bench clean
+.PHONY: all setup packages onnxruntime shim restore build run test test-dotnet test-python bench bench-setup clean
 
 all: build
 
@@ -50,8 +50,14 @@ test-python:
 	  cd tools && $(PYTHON) -m unittest discover -s refinedet/tests -t . -v; \
 	fi
 
-bench: setup
+# The project against its peers (ffmpeg, onnxruntime-node, PyTorch) and the camera pipeline on this machine;
+# writes bench/results/<date>.md + PNG plots. About 7 minutes on 2 cores. BENCH_ARGS: --quick, --only a,b, --micro.
+bench: setup bench-setup
 	$(DOTNET) run --project bench -c Release --no-restore -- $(BENCH_ARGS)
+
+# What only the bench needs (matplotlib, the Node peer, a model when none is shipped); never run by `make test`.
+bench-setup:
+	@bench/setup/bench-setup.sh
 
 clean:
 	$(DOTNET) clean VideoAnalytics.sln -v q

@@ -1,6 +1,6 @@
 namespace VideoAnalytics.Bench;
 
-/// <summary>Locates repository files (models, results) from wherever BenchmarkDotNet runs the bench.</summary>
+/// <summary>Locates repository files (models, results, caches, peers) from wherever the bench runs.</summary>
 public static class BenchPaths
 {
     public static string Root { get; } = FindRoot();
@@ -8,6 +8,16 @@ public static class BenchPaths
     public static string Model(string file) => Path.Combine(Root, "models", file);
 
     public static string Results => Path.Combine(Root, "bench", "results");
+
+    public static string Peers => Path.Combine(Root, "bench", "peers");
+
+    /// <summary>Git-ignored scratch for generated clips, exported models and tensors shared with peers.</summary>
+    public static string Cache(string name)
+    {
+        var path = Path.Combine(Root, ".cache", name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
 
     private static string FindRoot()
     {

@@ -1,3 +1,3 @@
 using VideoAnalytics.Bench;
 
-return BenchRunner.Run(args);
+return await BenchRunner.RunAsync(args);

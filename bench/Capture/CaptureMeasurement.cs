@@ -1,4 +1,6 @@
+using VideoAnalytics.Bench.Measurement;
+
 namespace VideoAnalytics.Bench.Capture;
 
-/// <summary>One pipeline's throughput over repeated runs of the same clip: frames per second, median, min and max.</summary>
-public sealed record CaptureMeasurement(string Pipeline, int Frames, double MedianFps, double MinFps, double MaxFps, double MedianSeconds);
+/// <summary>One pipeline's throughput over repeated runs of the same clip, in frames per second.</summary>
+public sealed record CaptureMeasurement(string Pipeline, int Frames, Spread Fps);

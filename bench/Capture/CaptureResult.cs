@@ -1,24 +1,22 @@
-using System.Globalization;
-using System.Text;
+using VideoAnalytics.Bench.Measurement;
 
 namespace VideoAnalytics.Bench.Capture;
 
-/// <summary>What <see cref="CaptureBenchmark"/> measured: the clip, how many runs, and a row per pipeline.</summary>
+/// <summary>
+/// What <see cref="CaptureBenchmark"/> measured on one clip: a row per pipeline, and our BGR capture against
+/// ffmpeg producing the same BGR frames (like for like) and against ffmpeg decoding only.
+/// </summary>
 public sealed record CaptureResult(string Clip, int Width, int Height, int Runs, IReadOnlyList<CaptureMeasurement> Rows)
 {
-    public string ToMarkdown()
-    {
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Capture: decode of a {Width}x{Height} H.264 clip ({Path.GetFileName(Clip)}), median of {Runs} runs; ffmpeg timings include its process start.");
-        text.AppendLine();
-        text.AppendLine("| Pipeline | Frames | Median fps | Min fps | Max fps | Median s |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var row in Rows)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Pipeline} | {row.Frames} | {row.MedianFps:F1} | {row.MinFps:F1} | {row.MaxFps:F1} | {row.MedianSeconds:F2} |");
-        }
+    public const double Goal = 0.95;
 
-        return text.ToString();
-    }
+    public CaptureMeasurement Ours => Rows[0];
+
+    public CaptureMeasurement FfmpegDecodeOnly => Rows[2];
+
+    public CaptureMeasurement FfmpegBgr => Rows[3];
+
+    public Ratio VersusBgr => Ratio.Of(Ours.Fps, FfmpegBgr.Fps, Goal);
+
+    public Ratio VersusDecodeOnly => Ratio.Of(Ours.Fps, FfmpegDecodeOnly.Fps, Goal);
 }
