@@ -10,7 +10,7 @@ public sealed class ClusterOptions
     /// <summary><c>InMemory</c> (one process, the default) or <c>Redis</c> (a cluster of silos and gateways).</summary>
     public ClusterProvider Provider { get; set; } = ClusterProvider.InMemory;
 
-    /// <summary>StackExchange.Redis connection string, e.g. <c>127.0.0.1:6379</c>; required for <c>Redis</c>.</summary>
+    /// <summary>Redis connection string (StackExchange.Redis syntax: <c>host:port,password=…</c>), e.g. <c>127.0.0.1:6379</c>; required for <c>Redis</c>.</summary>
     public string? Redis { get; set; }
 
     /// <summary>Prefix of every key and channel, so several deployments (or tests) can share one Redis.</summary>
