@@ -66,7 +66,11 @@ public sealed class RebalanceTests
                 var leaving = cluster.Silos["silo-3"];
                 leaving.Signal(SigTerm);
                 await Eventually.UntilAsync(() => leaving.HasExited, TimeSpan.FromSeconds(20), "silo-3 exiting");
-                Assert.All(handedOver, c => Assert.Contains($"Lease on camera {c} released", leaving.Output, StringComparison.Ordinal));
+                // The exited process's last output lines may still be on their way through the pipe.
+                await Eventually.UntilAsync(
+                    () => handedOver.All(c => leaving.Output.Contains($"Lease on camera {c} released", StringComparison.Ordinal)),
+                    TimeSpan.FromSeconds(5),
+                    "silo-3 logging each hand-over");
                 await Eventually.UntilAsync(() => handedOver.All(c => subscribers[c].Frames.Any(f => f.Epoch == leased[c] + 1)),
                     TimeSpan.FromSeconds(10), "the handed-over cameras streaming on the survivors");
                 foreach (var camera in handedOver)
@@ -121,7 +125,23 @@ public sealed class RebalanceTests
             var marks = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var camera in cameras)
             {
-                marks[camera] = (await cluster.Streams.LatestAsync(camera))!.Position;
+                // The test's own client may still hold the connection Redis just closed: its first command can fail.
+                var latest = await Eventually.UntilAsync(
+                    async () =>
+                    {
+                        try
+                        {
+                            return await cluster.Streams.LatestAsync(camera);
+                        }
+                        catch (InvalidOperationException)
+                        {
+                            return null;
+                        }
+                    },
+                    e => e is not null,
+                    TimeSpan.FromSeconds(15),
+                    $"{camera}: stream readable after the restart");
+                marks[camera] = latest!.Position;
                 Assert.True(StreamAssert.Compare(marks[camera], seenBefore[camera]) >= 0, $"{camera}: history lost in the Redis restart");
             }
 
