@@ -35,9 +35,10 @@ restore:
 build: setup
 	$(DOTNET) build VideoAnalytics.sln -c $(CONFIG) --no-restore -v q
 
-# The all-in-one service on http://127.0.0.1:8080 with the demo camera.
-run: setup
-	$(DOTNET) run --project Gateway -c $(CONFIG) --no-restore
+# The all-in-one service on http://127.0.0.1:8080 with the demo camera. Runs the built gateway from the
+# repository root, so the relative paths in appsettings.json (models/, data/) mean this checkout's folders.
+run: build
+	$(DOTNET) Gateway/bin/$(CONFIG)/net10.0/VideoAnalytics.Gateway.dll
 
 test: setup test-python test-dotnet
 
