@@ -35,8 +35,8 @@ public sealed class ShippedModelTests(ITestOutputHelper output)
 
     /// <summary>
     /// Guards the shipped model's measured quality on the held-out video (figures recorded in models/README.md).
-    /// The model issue's target is mAP@0.5 ≥ 0.90 and AP@[.5:.95] ≥ 0.60; until a longer training run reaches
-    /// it, this floor sits just under what the shipped weights measure, so a regression in the engine
+    /// The model issue's target is mAP@0.5 ≥ 0.90 and AP@[.5:.95] ≥ 0.60 (the latter met, 0.624); until a longer
+    /// training run reaches the former (0.879 now), the floor sits just under what the shipped weights measure, so a regression in the engine
     /// (pre-processing, decoding, NMS) or a worse model fails here.
     /// </summary>
     [Fact]
@@ -49,6 +49,6 @@ public sealed class ShippedModelTests(ITestOutputHelper output)
         Assert.True(result.Mean.Coco >= HeldOutCocoFloor, $"held-out AP@[.5:.95] = {result.Mean.Coco:0.000}, expected ≥ {HeldOutCocoFloor}");
     }
 
-    private const double HeldOutMap50Floor = 0.84;
-    private const double HeldOutCocoFloor = 0.58;
+    private const double HeldOutMap50Floor = 0.86;
+    private const double HeldOutCocoFloor = 0.60;
 }
