@@ -58,7 +58,12 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
     public async Task A_read_that_ignores_its_timeout_is_abandoned_and_the_camera_recovers()
     {
         using var server = new LiveRtspServer();
-        await using var camera = new CameraUnderTest("rtsp-hung", server.Url, CameraUnderTest.Options(media.Root));
+        // GStreamer's RTSP start-up can take over 2 s to the first frame: with the default test watchdog a fresh
+        // loop would be declared stalled before it ever streams, so this test gives the watchdog 4 s.
+        var options = CameraUnderTest.Options(media.Root);
+        options.WatchdogTimeout = TimeSpan.FromSeconds(4);
+        options.ReadTimeout = TimeSpan.FromSeconds(4);
+        await using var camera = new CameraUnderTest("rtsp-hung", server.Url, options);
         // OpenCV's GStreamer backend has no read timeout: a frozen server blocks the read inside native code.
         camera.Grain.OpenOptions = new VideoSourceOptions { Backend = VideoBackend.GStreamer, RtspTransport = RtspTransport.Tcp };
         camera.Start();
@@ -68,9 +73,9 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
         server.Pause();
         try
         {
-            // Watchdog 2 s + 2 s grace: the timer gives up on the blocked thread and starts a new capture loop.
+            // Watchdog 4 s + 2 s grace: the timer gives up on the blocked thread and starts a new capture loop.
             await Eventually.Until(() => camera.Status.LastError?.Contains("abandoned", StringComparison.Ordinal) == true,
-                TimeSpan.FromSeconds(8), "the blocked read to be abandoned", camera.Describe);
+                TimeSpan.FromSeconds(15), "the blocked read to be abandoned", camera.Describe);
             Assert.Equal(CameraState.Reconnecting, camera.Status.State);
         }
         finally
@@ -79,7 +84,7 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
         }
 
         var mark = camera.Consumer.Count;
-        await Eventually.Until(() => camera.Status.State == CameraState.Streaming && camera.Consumer.Count > mark + 2, TimeSpan.FromSeconds(20),
+        await Eventually.Until(() => camera.Status.State == CameraState.Streaming && camera.Consumer.Count > mark + 2, TimeSpan.FromSeconds(40),
             "streaming again on a fresh loop", camera.Describe);
         var offers = camera.Consumer.Offers;
         for (var i = mark + 1; i < offers.Count; i++)
