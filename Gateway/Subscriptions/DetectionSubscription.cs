@@ -120,34 +120,22 @@ public sealed class DetectionSubscription : IAsyncDisposable
     /// <summary>Events in delivery order: a gap notice precedes the first frame after the loss.</summary>
     public async IAsyncEnumerable<SubscriptionEvent> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         while (true)
         {
-            FrameEvent next;
+            SubscriptionEvent? next;
             try
             {
-                if (!await _buffer.Reader.WaitToReadAsync(linked.Token) || !_buffer.Reader.TryRead(out next!))
-                {
-                    continue;
-                }
+                next = await NextAsync(Timeout.InfiniteTimeSpan, cancellationToken);
             }
             catch (OperationCanceledException)
             {
                 yield break;
             }
 
-            var gap = TakeGap(next.CameraId);
-            if (gap is not null)
+            if (next is not null)
             {
-                yield return gap;
+                yield return next;
             }
-
-            lock (_delivered)
-            {
-                _delivered[next.CameraId] = next.Position;
-            }
-
-            yield return next;
         }
     }
 
