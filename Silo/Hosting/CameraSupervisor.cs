@@ -186,9 +186,10 @@ public sealed partial class CameraSupervisor(
     private async Task StartCameraAsync(CameraSpec spec, CancellationToken cancellationToken)
     {
         // A camera naming a model this silo cannot load fails with the reason and takes no capture resources.
-        if (!models.TryGet(spec.Model, inference.Grains.Count > 0 ? inference.Grains[0].Device : default, out _, out var error))
+        var device = inference.Grains.Count > 0 ? inference.Grains[0].Device : default;
+        if (!models.TryGet(spec.Model, device, out _, out var error))
         {
-            models.ForgetFailure(spec.Model, inference.Grains.Count > 0 ? inference.Grains[0].Device : default);
+            models.ForgetFailure(spec.Model, device);
             await statusBoard.ReportAsync(new CameraStatus
             {
                 Id = spec.Id,

@@ -34,6 +34,24 @@ public static class Eventually
         throw new TimeoutException($"{what}: not true after {timeout.TotalSeconds:0.#} s (last value: {last}{(error is null ? string.Empty : $", last error: {error.Message}")})");
     }
 
-    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
-        UntilAsync(() => Task.FromResult(condition()), ok => ok, timeout, what);
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what) => await Until(condition, timeout, what);
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> (and the last
+    /// <paramref name="describe"/> output) after <paramref name="timeout"/>. Returns how long it took.</summary>
+    public static async Task<TimeSpan> Until(Func<bool> condition, TimeSpan timeout, string what, Func<string>? describe = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                Assert.Fail($"timed out after {timeout.TotalSeconds:0.#} s waiting for {what}" + (describe is null ? string.Empty : ": " + describe()));
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+
+        return clock.Elapsed;
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Silo.Telemetry;
+using VideoAnalytics.Tests.Support;
 
 namespace VideoAnalytics.Tests.Silo.Cameras;
 

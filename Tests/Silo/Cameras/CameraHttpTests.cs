@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Tests.Support;
 
 namespace VideoAnalytics.Tests.Silo.Cameras;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Inference.Native.OpenCv;
+using VideoAnalytics.Tests.Support;
 
 namespace VideoAnalytics.Tests.Silo.Cameras;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using VideoAnalytics.Inference;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Tests.Inference;
+using VideoAnalytics.Tests.Support;
 
 namespace VideoAnalytics.Tests.Silo.Cameras;
 
