@@ -35,7 +35,7 @@ public sealed class DemoVideoTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Four_rtsp_cameras_of_the_demo_video_match_its_ground_truth()
     {
-        using var rtsp = new FileRtspServer(ShippedModel.RepoFile("models/demo.mp4"));
+        using var rtsp = new RtspTestServer(RtspMount.Mp4File("/video", ShippedModel.RepoFile("models/demo.mp4")));
         await using var silo = await SiloHostFixture.StartAsync(Settings());
         string[] cameras = ["north", "south", "east", "west"];
         foreach (var id in cameras)

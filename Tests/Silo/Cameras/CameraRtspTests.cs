@@ -13,7 +13,7 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
     [Fact]
     public async Task A_killed_server_means_reconnecting_and_its_return_means_streaming_again()
     {
-        using var server = new LiveRtspServer();
+        using var server = new RtspTestServer(RtspMount.LiveTestPattern());
         await using var camera = new CameraUnderTest("rtsp-kill", server.Url, CameraUnderTest.Options(media.Root)).Start();
         await Eventually.Until(() => camera.Status.State == CameraState.Streaming && camera.Consumer.Count >= 3, FirstFrame, "streaming", camera.Describe);
         var indices = camera.Consumer.Offers;
@@ -32,7 +32,7 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
     [Fact]
     public async Task A_stalled_stream_is_caught_by_the_watchdog_and_stop_does_not_wait_for_a_hung_open()
     {
-        using var server = new LiveRtspServer();
+        using var server = new RtspTestServer(RtspMount.LiveTestPattern());
         await using var camera = new CameraUnderTest("rtsp-stall", server.Url, CameraUnderTest.Options(media.Root)).Start();
         await Eventually.Until(() => camera.Status.State == CameraState.Streaming && camera.Consumer.Count >= 3, FirstFrame, "streaming", camera.Describe);
 
@@ -58,7 +58,7 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
     [Fact]
     public async Task A_read_that_ignores_its_timeout_is_abandoned_and_the_camera_recovers()
     {
-        using var server = new LiveRtspServer();
+        using var server = new RtspTestServer(RtspMount.LiveTestPattern());
         // GStreamer's RTSP start-up can take over 2 s to the first frame: with the default test watchdog a fresh
         // loop would be declared stalled before it ever streams, so this test gives the watchdog 4 s.
         var options = CameraUnderTest.Options(media.Root);

@@ -36,7 +36,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
         // The tiny test model under the default model's name, so cameras need not name a model.
         File.Copy(TestFrames.DataPath("tiny-raw.onnx"), Path.Combine(_models, CameraSpec.DefaultModel + ".onnx"));
-        Camera = new LiveRtspServer();
+        Camera = new RtspTestServer(RtspMount.LiveTestPattern());
         Options = new ClusterOptions { Provider = ClusterProvider.Redis, Redis = redis.Connection, KeyPrefix = "va:" };
         _connection = new RedisConnection(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RedisConnection>.Instance);
         Streams = new RedisDetectionStreams(_connection, Microsoft.Extensions.Options.Options.Create(new StreamOptions()));
@@ -45,7 +45,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public RedisServer Redis { get; }
 
-    public LiveRtspServer Camera { get; }
+    public RtspTestServer Camera { get; }
 
     public ClusterOptions Options { get; }
 
