@@ -6,67 +6,27 @@ namespace VideoAnalytics.Gateway.Apis;
 public static class QueryValues
 {
     /// <summary>An ISO 8601 time (<c>2026-11-21T08:00:00Z</c>); no offset means UTC. Empty gives <paramref name="fallback"/>.</summary>
-    public static bool TryTime(IQueryCollection query, string name, DateTimeOffset fallback, out DateTimeOffset value, out string? error)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var text = query[name].ToString();
-        error = null;
-        value = fallback;
-        if (text.Length == 0)
-        {
-            return true;
-        }
-
-        if (text.Length > 64 || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value))
-        {
-            error = $"{name} must be an ISO 8601 time such as 2026-11-21T08:00:00Z";
-            return false;
-        }
-
-        return true;
-    }
+    public static bool TryTime(IQueryCollection query, string name, DateTimeOffset fallback, out DateTimeOffset value, out string? error) =>
+        TryValue(query, name, fallback, out value, out error, $"{name} must be an ISO 8601 time such as 2026-11-21T08:00:00Z",
+            (string text, out DateTimeOffset parsed) =>
+            {
+                parsed = default;
+                return text.Length <= 64
+                    && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out parsed);
+            });
 
     /// <summary>A whole number in [min, max]; empty gives <paramref name="fallback"/>.</summary>
-    public static bool TryInt(IQueryCollection query, string name, int fallback, int min, int max, out int value, out string? error)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var text = query[name].ToString();
-        error = null;
-        value = fallback;
-        if (text.Length == 0)
-        {
-            return true;
-        }
-
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) || value < min || value > max)
-        {
-            error = $"{name} must be a whole number between {min} and {max}";
-            return false;
-        }
-
-        return true;
-    }
+    public static bool TryInt(IQueryCollection query, string name, int fallback, int min, int max, out int value, out string? error) =>
+        TryValue(query, name, fallback, out value, out error, $"{name} must be a whole number between {min} and {max}",
+            (string text, out int parsed) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out parsed)
+                && parsed >= min && parsed <= max);
 
     /// <summary>A number in [min, max]; empty gives <paramref name="fallback"/>.</summary>
-    public static bool TryDouble(IQueryCollection query, string name, double fallback, double min, double max, out double value, out string? error)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var text = query[name].ToString();
-        error = null;
-        value = fallback;
-        if (text.Length == 0)
-        {
-            return true;
-        }
-
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !(value >= min && value <= max))
-        {
-            error = $"{name} must be a number between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}";
-            return false;
-        }
-
-        return true;
-    }
+    public static bool TryDouble(IQueryCollection query, string name, double fallback, double min, double max, out double value, out string? error) =>
+        TryValue(query, name, fallback, out value, out error,
+            $"{name} must be a number between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}",
+            (string text, out double parsed) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed)
+                && parsed >= min && parsed <= max);
 
     /// <summary>A duration written <c>10s</c>, <c>5m</c>, <c>1h</c> (or a bare number of seconds).</summary>
     public static bool TryDuration(string text, out TimeSpan value)
@@ -91,6 +51,30 @@ public static class QueryValues
         }
 
         value = TimeSpan.FromSeconds(count * seconds);
+        return true;
+    }
+
+    private delegate bool Parser<T>(string text, out T value);
+
+    // The one place that decides what "absent" means (fallback) and that a failure names the field.
+    private static bool TryValue<T>(IQueryCollection query, string name, T fallback, out T value, out string? error, string expected, Parser<T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var text = query[name].ToString();
+        error = null;
+        value = fallback;
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (!parse(text, out value))
+        {
+            value = fallback;
+            error = expected;
+            return false;
+        }
+
         return true;
     }
 }
