@@ -21,6 +21,14 @@ internal static class ShippedModel
     /// <summary>Detects on the first <paramref name="frames"/> frames of <paramref name="video"/> and scores them against its ground truth.</summary>
     public static EvaluationResult Evaluate(string model, string video, int frames, int batch = 4)
     {
+        var detected = Detect(model, video, frames, batch);
+        var truth = EvaluationInputReader.ReadGroundTruth(RepoFile($"models/{video}.gt.jsonl"));
+        return DetectionEvaluator.Evaluate(truth, detected);
+    }
+
+    /// <summary>Runs <paramref name="model"/> on the first <paramref name="frames"/> frames of <paramref name="video"/>, in batches.</summary>
+    public static List<DetectedFrame> Detect(string model, string video, int frames, int batch = 4)
+    {
         using var detector = RefineDetDetector.Load(RepoFile($"models/{model}.onnx"));
         using var source = VideoSource.Open(RepoFile($"models/{video}.mp4"));
         var width = source.Width;
@@ -59,7 +67,6 @@ internal static class ShippedModel
             index += n;
         }
 
-        var truth = EvaluationInputReader.ReadGroundTruth(RepoFile($"models/{video}.gt.jsonl"));
-        return DetectionEvaluator.Evaluate(truth, detected);
+        return detected;
     }
 }

@@ -1,4 +1,5 @@
 using VideoAnalytics.Inference;
+using VideoAnalytics.Inference.Evaluation;
 using VideoAnalytics.Inference.Models;
 using Xunit.Abstractions;
 
@@ -31,6 +32,42 @@ public sealed class ShippedModelTests(ITestOutputHelper output)
         output.WriteLine(result.ToTable());
         Assert.Equal(100, result.FramesEvaluated);
         Assert.True(result.Mean.Voc >= 0.85, $"{model}: mAP@0.5 on the demo's first 100 frames is {result.Mean.Voc:0.000}, expected ≥ 0.85");
+    }
+
+    /// <summary>
+    /// Raw and fused forms are exported from the same weights and follow one post-processing contract (top 1000 per
+    /// class into NMS at IoU 0.45, best 500 per image), so an operator switching forms sees the same detections.
+    /// </summary>
+    [Fact]
+    public void Raw_and_fused_models_give_the_same_detections()
+    {
+        const int frames = 24;
+        var raw = ShippedModel.Detect("refinedet-lite-320", "demo", frames);
+        var fused = ShippedModel.Detect("refinedet-lite-320-fused", "demo", frames);
+        Assert.Equal(frames, raw.Count);
+        Assert.Equal(frames, fused.Count);
+        var compared = 0;
+        for (var f = 0; f < frames; f++)
+        {
+            // What an operator sees (score ≥ 0.2) must match one-to-one; far below that, float-level differences
+            // between the two NMS implementations may legitimately swap near-tied candidates.
+            var shown = fused[f].Detections.Where(d => d.Score >= 0.2).ToList();
+            var expected = raw[f].Detections.Where(d => d.Score >= 0.2).ToList();
+            Assert.True(expected.Count == shown.Count, $"frame {f}: raw shows {expected.Count} detections, fused {shown.Count}");
+            foreach (var d in expected)
+            {
+                var match = shown.Where(o => o.ClassId == d.ClassId).MaxBy(o => PixelBox.IntersectionOverUnion(o.Box, d.Box));
+                Assert.True(match is not null && PixelBox.IntersectionOverUnion(match.Box, d.Box) > 0.99 && Math.Abs(match.Score - d.Score) < 1e-3,
+                    $"frame {f}: raw {d.Label} {d.Score:0.000} at {d.Box} has no fused twin");
+                compared++;
+            }
+
+            // Neither form returns more than the per-image cap.
+            Assert.True(raw[f].Detections.Count <= DecodeOptions.Default.KeepTopKPerImage);
+            Assert.True(fused[f].Detections.Count <= DecodeOptions.Default.KeepTopKPerImage);
+        }
+
+        Assert.True(compared >= frames, $"only {compared} detections compared over {frames} frames");
     }
 
     /// <summary>

@@ -23,31 +23,34 @@ from .data import preprocess
 FILTER_THRESHOLD = 0.01  # negative-anchor filtering: ARM objectness <= this drops the anchor
 SCORE_THRESHOLD = 0.01
 NMS_IOU = 0.45
-MAX_PER_CLASS = 100
+# The C# engine's DecodeOptions defaults: the highest-scoring candidates per class that enter NMS, and the
+# detections kept per image after it. The fused graph applies the first; the engine applies the second to
+# both model forms.
+TOP_K_PER_CLASS = 1000
+KEEP_TOP_K = 500
 
 
 def postprocess(arm_loc, arm_conf_p, odm_loc, odm_conf_p, priors, variance=(0.1, 0.2),
-                score_threshold=SCORE_THRESHOLD, nms_iou=NMS_IOU, max_per_class=MAX_PER_CLASS):
-    """Cascaded decode + negative-anchor filtering + per-class NMS on softmaxed outputs.
-    Returns a [N,7] tensor: batch index, class id, score, x1, y1, x2, y2 (normalized, clipped)."""
+                score_threshold=SCORE_THRESHOLD, nms_iou=NMS_IOU, top_k=TOP_K_PER_CLASS, keep_top_k=KEEP_TOP_K):
+    """Cascaded decode + negative-anchor filtering + top-k per class + per-class NMS + keep-top-k per image,
+    on softmaxed outputs. Returns a [N,7] tensor: batch index, class id, score, x1, y1, x2, y2 (normalized,
+    clipped), each image's rows by descending score."""
     refined = decode(arm_loc, priors.unsqueeze(0), variance)
     boxes = center_to_corner(decode(odm_loc, refined, variance)).clamp(0, 1)
     keep_anchor = (arm_conf_p[..., 1] > FILTER_THRESHOLD).float()
     scores = odm_conf_p[..., 1:] * keep_anchor.unsqueeze(-1)  # [B,P,C-1]
+    k = min(top_k, scores.shape[1])
     out = []
     for b in range(boxes.shape[0]):
-        s = scores[b]
-        idx, cls = (s > score_threshold).nonzero(as_tuple=True)
+        top_s, top_i = scores[b].topk(k, dim=0)  # [k, C-1] each
+        cls = torch.arange(scores.shape[2]).expand_as(top_i)
+        m = top_s > score_threshold
+        idx, sc, cl = top_i[m], top_s[m], cls[m]
         if idx.numel() == 0:
             continue
-        bx, sc = boxes[b][idx], s[idx, cls]
-        keep = batched_nms(bx, sc, cls, nms_iou)
-        rows = []
-        for c in cls[keep].unique():  # keep is sorted by score; cap per class like ONNX NMS does
-            kc = keep[cls[keep] == c][:max_per_class]
-            rows.append(torch.cat([torch.full((kc.numel(), 1), float(b)), (cls[kc] + 1).float()[:, None],
-                                   sc[kc][:, None], bx[kc]], 1))
-        out.append(torch.cat(rows))
+        keep = batched_nms(boxes[b][idx], sc, cl, nms_iou)[:keep_top_k]  # sorted by descending score
+        out.append(torch.cat([torch.full((keep.numel(), 1), float(b)), (cl[keep] + 1).float()[:, None],
+                              sc[keep][:, None], boxes[b][idx[keep]]], 1))
     return torch.cat(out) if out else torch.zeros((0, 7))
 
 

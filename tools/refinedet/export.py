@@ -23,7 +23,7 @@ from onnx import TensorProto, helper, numpy_helper
 from . import synthetic
 from .box_utils import center_to_corner, decode
 from .data import MEAN_BGR, preprocess
-from .evaluate import FILTER_THRESHOLD, MAX_PER_CLASS, NMS_IOU, SCORE_THRESHOLD, postprocess
+from .evaluate import FILTER_THRESHOLD, KEEP_TOP_K, NMS_IOU, SCORE_THRESHOLD, TOP_K_PER_CLASS, postprocess
 from .model import SoftmaxOutputs
 
 OPSET = 13
@@ -106,11 +106,17 @@ def export_pre_nms(net, priors, cfg, path):
     return onnx.load(path)
 
 
-def append_nms(model):
-    """Append NonMaxSuppression and the gathers that turn its [N,3] indices into detections [N,7]."""
+def append_nms(model, num_priors):
+    """Append the top-k per class, NonMaxSuppression and the gathers that turn its [N,3] indices into
+    detections [N,7]. Keep-top-k per image is left to the engine (one cap for both model forms)."""
     g = model.graph
+    k = min(TOP_K_PER_CLASS, num_priors)
     const = lambda n, arr: g.initializer.append(numpy_helper.from_array(np.asarray(arr), n))
-    const("nms_max_per_class", np.array([MAX_PER_CLASS], np.int64))
+    const("topk_k", np.array([k], np.int64))
+    const("kth_start", np.array([k - 1], np.int64))
+    const("kth_end", np.array([k], np.int64))
+    const("axis_priors", np.array([2], np.int64))
+    const("nms_max_per_class", np.array([k], np.int64))
     const("nms_iou", np.array([NMS_IOU], np.float32))
     const("nms_score", np.array([SCORE_THRESHOLD], np.float32))
     const("idx_batch_box", np.array([0, 2], np.int64))
@@ -119,11 +125,17 @@ def append_nms(model):
     const("one_f", np.array([1.0], np.float32))
     N = helper.make_node
     g.node.extend([
-        N("NonMaxSuppression", ["nms_boxes", "nms_scores", "nms_max_per_class", "nms_iou", "nms_score"],
+        # Top-k per class: zero every score below the class's k-th highest; the NMS score threshold drops them.
+        N("TopK", ["nms_scores", "topk_k"], ["top_scores", "top_indices"], axis=2, largest=1, sorted=1),
+        N("Slice", ["top_scores", "kth_start", "kth_end", "axis_priors"], ["kth_score"]),   # [B,C,1]
+        N("GreaterOrEqual", ["nms_scores", "kth_score"], ["in_top_k"]),
+        N("Cast", ["in_top_k"], ["in_top_k_f"], to=TensorProto.FLOAT),
+        N("Mul", ["nms_scores", "in_top_k_f"], ["cand_scores"]),                    # [B,C,P]
+        N("NonMaxSuppression", ["nms_boxes", "cand_scores", "nms_max_per_class", "nms_iou", "nms_score"],
           ["sel"], center_point_box=0),                                       # [N,3] batch, class, box
         N("Gather", ["sel", "idx_batch_box"], ["sel_bb"], axis=1),            # [N,2] batch, box
         N("GatherND", ["nms_boxes", "sel_bb"], ["det_boxes"]),                # [N,4]
-        N("GatherND", ["nms_scores", "sel"], ["det_scores_1d"]),             # [N]
+        N("GatherND", ["cand_scores", "sel"], ["det_scores_1d"]),            # [N]
         N("Unsqueeze", ["det_scores_1d", "idx_class"], ["det_scores"]),        # [N,1]
         N("Gather", ["sel", "idx_batch"], ["sel_b"], axis=1),                 # [N,1]
         N("Cast", ["sel_b"], ["det_b"], to=TensorProto.FLOAT),
@@ -150,30 +162,42 @@ def write_sidecar(path, meta):
 
 # ------------------------------------------------------------------------------------------ checks
 def run_tail_numpy(boxes, scores):
-    """Numpy semantics of the appended tail (ONNX NonMaxSuppression: per batch and class, boxes sorted by
-    score, score > threshold, greedy suppression IoU > iou threshold, at most max_per_class kept)."""
+    """Numpy semantics of the appended tail (per batch and class: scores below the k-th highest zeroed, then
+    ONNX NonMaxSuppression: boxes sorted by score, score > threshold, greedy suppression IoU > iou threshold,
+    at most k kept). Rows come out per batch and class, like the graph's."""
+    k = min(TOP_K_PER_CLASS, scores.shape[2])
     rows = []
     for b in range(boxes.shape[0]):
+        bx = boxes[b]
+        area = (bx[:, 2] - bx[:, 0]) * (bx[:, 3] - bx[:, 1])
         for c in range(scores.shape[1]):
             s = scores[b, c]
-            order = [i for i in np.argsort(-s, kind="stable") if s[i] > SCORE_THRESHOLD]
+            kth = np.sort(s)[::-1][k - 1]
+            order = [i for i in np.argsort(-s, kind="stable") if s[i] >= kth and s[i] > SCORE_THRESHOLD]
             kept = []
             for i in order:
-                if len(kept) >= MAX_PER_CLASS:
+                if len(kept) >= k:
                     break
-                ok = True
-                for k in kept:
-                    bi, bk = boxes[b, i], boxes[b, k]
-                    lt, rb = np.maximum(bi[:2], bk[:2]), np.minimum(bi[2:], bk[2:])
-                    inter = np.clip(rb - lt, 0, None).prod()
-                    u = (bi[2:] - bi[:2]).prod() + (bk[2:] - bk[:2]).prod() - inter
-                    if u > 0 and inter / u > NMS_IOU:
-                        ok = False
-                        break
-                if ok:
-                    kept.append(i)
-            rows += [[b, c + 1, s[i], *boxes[b, i]] for i in kept]
+                if kept:
+                    kb = bx[kept]
+                    lt, rb = np.maximum(bx[i, :2], kb[:, :2]), np.minimum(bx[i, 2:], kb[:, 2:])
+                    inter = np.clip(rb - lt, 0, None).prod(1)
+                    union = area[i] + area[kept] - inter
+                    iou = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+                    if np.any(iou > NMS_IOU):
+                        continue
+                kept.append(i)
+            rows += [[b, c + 1, s[i], *bx[i]] for i in kept]
     return np.array(rows, np.float32).reshape(-1, 7)
+
+
+def keep_top_per_image(rows, keep_top_k=KEEP_TOP_K):
+    """The engine's keep-top-k per image, applied to fused-graph rows (for the checks)."""
+    out = []
+    for b in np.unique(rows[:, 0]):
+        r = rows[rows[:, 0] == b]
+        out.append(r[np.argsort(-r[:, 2], kind="stable")[:keep_top_k]])
+    return np.concatenate(out) if out else rows
 
 
 def _sort_rows(d):
@@ -216,7 +240,7 @@ def check(net, priors, cfg, raw_path, pre_path, fused_path, n_images=4):
     except Exception as e:  # report rather than hide: the torch-side checks below still run
         report["opencv_dnn"] = f"could not run with cv2.dnn: {e}"
         pre_cv = pre_ref
-    det_tail = _sort_rows(run_tail_numpy(*pre_cv))
+    det_tail = _sort_rows(keep_top_per_image(run_tail_numpy(*pre_cv)))
     report["fused_detections_torch"] = int(len(det_ref))
     report["fused_detections_onnx_tail"] = int(len(det_tail))
     if len(det_ref) == len(det_tail):
@@ -252,7 +276,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         pre_path = os.path.join(tmp, "pre.onnx")
         m = export_pre_nms(net, priors, cfg, pre_path)
-        m = append_nms(m)
+        m = append_nms(m, priors.shape[0])
         set_metadata(m, metadata(cfg, labels, name, "fused"))
         onnx.save(m, fused_path)
         print(f"wrote {raw_path} ({os.path.getsize(raw_path) / 1e6:.1f} MB), "

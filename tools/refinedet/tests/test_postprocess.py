@@ -4,8 +4,8 @@ import unittest
 import numpy as np
 import torch
 
-from refinedet.evaluate import evaluate, postprocess
-from refinedet.export import pre_nms, run_tail_numpy
+from refinedet.evaluate import KEEP_TOP_K, TOP_K_PER_CLASS, evaluate, postprocess
+from refinedet.export import keep_top_per_image, pre_nms, run_tail_numpy
 from refinedet.priors import PRIOR_CONFIGS, prior_boxes
 
 
@@ -21,9 +21,14 @@ class PostprocessTests(unittest.TestCase):
         boxes, scores = pre_nms(arm_loc, arm_conf, odm_loc, odm_conf, priors.unsqueeze(0), (0.1, 0.2))
         ref = postprocess(arm_loc, arm_conf, odm_loc, odm_conf, priors).numpy()
         tail = run_tail_numpy(boxes.numpy(), scores.numpy())
+        # Both caps bind on this input: more than top-k candidates per class enter, more than keep-top-k
+        # detections per image leave the graph's NMS.
+        self.assertTrue(((scores > 0.01).sum(-1) > TOP_K_PER_CLASS).all())
+        self.assertTrue(all((tail[:, 0] == b).sum() > KEEP_TOP_K for b in range(B)))
+        tail = keep_top_per_image(tail)
         # Equal scores happen (float32 softmax); order those by box so the comparison is row for row.
         key = lambda d: d[np.lexsort((d[:, 4], d[:, 3], -d[:, 2], d[:, 1], d[:, 0]))]
-        self.assertGreater(len(ref), 100)
+        self.assertEqual(len(ref), B * KEEP_TOP_K)
         self.assertEqual(len(ref), len(tail))
         np.testing.assert_allclose(key(ref), key(tail), atol=1e-5)
         # Negative-anchor filtering: nothing survives from anchors with objectness <= 0.01.
