@@ -129,7 +129,7 @@ public sealed partial class CameraGrain
 
         private Outcome Connect(CameraSource source, out string? error)
         {
-            error = source.Host is { } host ? Resolve(host) : null;
+            error = SourceProbe.Check(source, _grain._options.OpenTimeout);
             if (error is not null)
             {
                 return Outcome.Failed;
@@ -150,32 +150,6 @@ public sealed partial class CameraGrain
             using (video)
             {
                 return _grain.IsCurrent(_generation) ? Stream(video, source, out error) : Outcome.Stop;
-            }
-        }
-
-        // Resolving here, outside FFmpeg's process-wide open lock, keeps a slow or failing DNS lookup for one camera
-        // from delaying every other camera's open.
-        private string? Resolve(string host)
-        {
-            if (System.Net.IPAddress.TryParse(host, out _))
-            {
-                return null;
-            }
-
-            using var timeout = new CancellationTokenSource(_grain._options.OpenTimeout);
-            try
-            {
-                var lookup = System.Net.Dns.GetHostAddressesAsync(host, timeout.Token);
-                if (!lookup.Wait(_grain._options.OpenTimeout))
-                {
-                    return $"cannot resolve host '{host}': no answer within {_grain._options.OpenTimeout.TotalSeconds:0.#} s";
-                }
-
-                return lookup.Result.Length == 0 ? $"cannot resolve host '{host}': no addresses" : null;
-            }
-            catch (AggregateException ex) when (ex.InnerException is System.Net.Sockets.SocketException or OperationCanceledException)
-            {
-                return $"cannot resolve host '{host}': {ex.InnerException.Message}";
             }
         }
 

@@ -25,7 +25,9 @@ public sealed class CameraOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long opening a source may take. Kept short: FFmpeg opens are serialised process-wide.</summary>
+    /// <summary>How long opening a source may take. Kept short: OpenCV runs one FFmpeg open at a time per process;
+    /// <see cref="SourceProbe"/> keeps silent cameras out of it, but one that answers and then stalls mid-open still
+    /// holds the others up for this long.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -13,7 +13,4 @@ public sealed record CameraSource(CameraSourceKind Kind, string Location)
 
     /// <summary>The location with credentials masked: safe for logs, status and metrics.</summary>
     public string Display => UrlRedaction.Redact(Location);
-
-    /// <summary>The host to resolve before opening (null for files).</summary>
-    public string? Host => IsLive && Uri.TryCreate(Location, UriKind.Absolute, out var uri) ? uri.IdnHost : null;
 }

@@ -5,8 +5,9 @@ namespace VideoAnalytics.Inference.Native.OpenCv;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: one thread reads at a time (a camera loop owns its source). Distinct sources may be read
-/// concurrently. Opening through FFmpeg is serialised process-wide for at most the open timeout (see
-/// <see cref="VideoSourceOptions.RtspTransport"/>). <see cref="TryRead"/> allocates nothing unless it fails.
+/// concurrently. Opening through FFmpeg is serialised process-wide for at most the open timeout (OpenCV 4.6 holds one
+/// mutex for every FFmpeg open; see also <see cref="VideoSourceOptions.RtspTransport"/>): callers that must not wait
+/// on a dead source check it first (the camera grain's SourceProbe). <see cref="TryRead"/> allocates nothing unless it fails.
 /// </remarks>
 public sealed unsafe class VideoSource : IDisposable
 {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Inference.Native.OpenCv;
 using VideoAnalytics.Tests.Support;
@@ -29,6 +31,33 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
             "streaming after the server returned", camera.Describe);
     }
 
+    /// <summary>
+    /// OpenCV 4.6 runs one FFmpeg open at a time per process. A camera whose server accepts and then says nothing
+    /// must be caught before that point, so the node's other cameras open while it waits out its timeout.
+    /// </summary>
+    [Fact]
+    public async Task A_mute_camera_does_not_hold_up_another_cameras_open()
+    {
+        using var mute = new TcpListener(IPAddress.Loopback, 0);
+        mute.Start();
+        var muteOptions = CameraUnderTest.Options(media.Root);
+        muteOptions.OpenTimeout = TimeSpan.FromSeconds(10);
+        await using var silent = new CameraUnderTest("rtsp-mute", $"rtsp://127.0.0.1:{((IPEndPoint)mute.LocalEndpoint).Port}/live", muteOptions).Start();
+        using var accepted = await mute.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(5));
+
+        using var server = new RtspTestServer(RtspMount.LiveTestPattern());
+        await using var healthy = new CameraUnderTest("rtsp-healthy", server.Url, CameraUnderTest.Options(media.Root)).Start();
+        await Eventually.Until(() => healthy.Status.State == CameraState.Streaming || silent.Status.LastError is not null, FirstFrame,
+            "the healthy camera to stream", healthy.Describe);
+        Assert.True(silent.Status.LastError is null,
+            $"the healthy camera waited for the mute one's open timeout: {healthy.Describe()} / {silent.Describe()}");
+        Assert.Equal(CameraState.Streaming, healthy.Status.State);
+
+        await Eventually.Until(() => silent.Status.LastError is not null, TimeSpan.FromSeconds(20), "the mute camera to give up", silent.Describe);
+        Assert.Contains("sent no RTSP answer within 10 s", silent.Status.LastError, StringComparison.Ordinal);
+        Assert.Equal(CameraState.Reconnecting, silent.Status.State);
+    }
+
     [Fact]
     public async Task A_stalled_stream_is_caught_by_the_watchdog_and_stop_does_not_wait_for_a_hung_open()
     {
@@ -43,7 +72,8 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
             await Eventually.Until(() => camera.Status.State == CameraState.Reconnecting, TimeSpan.FromSeconds(6), "the watchdog to fire", camera.Describe);
             Assert.True(camera.Status.LastError!.Contains("watchdog", StringComparison.Ordinal), camera.Describe());
 
-            // Reopening a frozen server hangs in FFmpeg's open until its timeout (3 s): stopping must not wait for it.
+            // Reopening a frozen server hangs (in the probe, or in FFmpeg's open) until its timeout (3 s): stopping
+            // must not wait for it.
             var clock = Stopwatch.StartNew();
             await camera.Grain.StopAsync().WaitAsync(TimeSpan.FromSeconds(2));
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2));

@@ -17,9 +17,9 @@
  *
  * Thread-safety: a va_capture is not thread-safe (one reader at a time); distinct captures may be used
  * from distinct threads concurrently. Image functions are reentrant. Opening with the FFmpeg (or any)
- * backend is serialised process-wide because the RTSP transport is passed to OpenCV through the
- * process-global environment variable OPENCV_FFMPEG_CAPTURE_OPTIONS; an open holds the lock for at most
- * its open timeout.
+ * backend is serialised process-wide, for at most the open timeout: OpenCV 4.6 itself holds one mutex for
+ * the whole of every FFmpeg open, and the shim passes the RTSP transport through the process-global
+ * environment variable OPENCV_FFMPEG_CAPTURE_OPTIONS under its own lock.
  */
 #ifndef VA_OPENCV_H
 #define VA_OPENCV_H

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using VideoAnalytics.Silo.Cameras;
+using VideoAnalytics.Tests.Support;
+
+namespace VideoAnalytics.Tests.Silo.Cameras;
+
+public sealed class SourceProbeTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public void A_real_rtsp_server_answers()
+    {
+        using var server = new RtspTestServer(RtspMount.LiveTestPattern());
+        Assert.Null(SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsp, server.Url), Timeout));
+    }
+
+    [Fact]
+    public async Task A_server_that_accepts_and_says_nothing_is_caught_within_the_timeout()
+    {
+        using var mute = new TcpStub(reply: null);
+        var error = SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsp, $"rtsp://127.0.0.1:{mute.Port}/live"), Timeout);
+        Assert.Equal($"127.0.0.1:{mute.Port} accepted the connection but sent no RTSP answer within 2 s", error);
+        Assert.StartsWith("OPTIONS ", await mute.Received.WaitAsync(TimeSpan.FromSeconds(5)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_closed_port_is_refused()
+    {
+        var port = FreePort.Next();
+        var error = SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsp, $"rtsp://127.0.0.1:{port}/live"), Timeout);
+        Assert.StartsWith($"cannot connect to 127.0.0.1:{port}: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Something_else_than_rtsp_on_the_port_is_named()
+    {
+        using var web = new TcpStub(reply: "HTTP/1.1 400 Bad Request\r\n\r\n");
+        var error = SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsp, $"rtsp://127.0.0.1:{web.Port}/live"), Timeout);
+        Assert.Equal($"127.0.0.1:{web.Port} accepted the connection but did not answer as an RTSP server", error);
+    }
+
+    [Fact]
+    public async Task An_unauthorized_answer_means_alive_and_credentials_never_leave_in_the_probe()
+    {
+        using var camera = new TcpStub(reply: "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\n\r\n");
+        var url = $"rtsp://admin:s3cret@127.0.0.1:{camera.Port}/Streaming/Channels/101?transport=tcp";
+        Assert.Null(SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsp, url), Timeout));
+        var request = await camera.Received.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.StartsWith($"OPTIONS rtsp://127.0.0.1:{camera.Port}/Streaming/Channels/101?transport=tcp RTSP/1.0\r\nCSeq: 1\r\n", request, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", request, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin", request, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_host_is_named()
+    {
+        var error = SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsp, "rtsp://no-such-camera.invalid/live"), Timeout);
+        Assert.StartsWith("cannot resolve host 'no-such-camera.invalid'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Http_sources_are_looked_up_but_not_connected_and_files_are_not_probed()
+    {
+        // A one-connection HTTP camera must keep its connection for the decoder.
+        using var single = new TcpStub(reply: null);
+        Assert.Null(SourceProbe.Check(new CameraSource(CameraSourceKind.Http, $"http://127.0.0.1:{single.Port}/video.mjpg"), Timeout));
+        await Task.Delay(200);
+        Assert.False(single.Received.IsCompleted, "the probe connected to an HTTP camera");
+        Assert.StartsWith("cannot resolve host 'no-such-camera.invalid'",
+            SourceProbe.Check(new CameraSource(CameraSourceKind.Http, "http://no-such-camera.invalid/video.mjpg"), Timeout), StringComparison.Ordinal);
+        Assert.Null(SourceProbe.Check(new CameraSource(CameraSourceKind.File, "/nonexistent/clip.mp4"), Timeout));
+    }
+
+    [Fact]
+    public async Task Rtsps_sources_get_the_connection_only()
+    {
+        using var tls = new TcpStub(reply: null);
+        Assert.Null(SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsps, $"rtsps://127.0.0.1:{tls.Port}/live"), Timeout));
+        var port = FreePort.Next();
+        Assert.StartsWith($"cannot connect to 127.0.0.1:{port}: ",
+            SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsps, $"rtsps://127.0.0.1:{port}/live"), Timeout), StringComparison.Ordinal);
+        await Task.Delay(200);
+        Assert.False(tls.Received.IsCompleted, "the probe spoke plain RTSP to a TLS port");
+    }
+
+    /// <summary>A TCP server on 127.0.0.1 that reads one request, records it, then answers with <c>reply</c> or stays silent.
+    /// <see cref="Received"/> stays pending while no byte has arrived.</summary>
+    private sealed class TcpStub : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly TaskCompletionSource<string> _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenSource _stop = new();
+
+        public TcpStub(string? reply)
+        {
+            _listener.Start();
+            _ = ServeAsync(reply);
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public Task<string> Received => _received.Task;
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _stop.Dispose();
+        }
+
+        private async Task ServeAsync(string? reply)
+        {
+            try
+            {
+                using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                var stream = client.GetStream();
+                var buffer = new byte[4096];
+                var n = await stream.ReadAsync(buffer, _stop.Token);
+                if (n == 0)
+                {
+                    return; // connected and closed without a word: nothing was received
+                }
+
+                _received.TrySetResult(Encoding.ASCII.GetString(buffer, 0, n));
+                if (reply is not null)
+                {
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(reply), _stop.Token);
+                }
+
+                await Task.Delay(System.Threading.Timeout.Infinite, _stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
+            {
+                _received.TrySetException(ex);
+            }
+        }
+    }
+}
