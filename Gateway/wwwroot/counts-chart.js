@@ -2,6 +2,7 @@
 // has it, else counted in the browser from the detection stream since the page loaded.
 
 import { apiFetch } from './api.js';
+import { clearedContext } from './canvas.js';
 import { colourOf } from './palette.js';
 
 const hourMs = 60 * 60 * 1000;
@@ -193,16 +194,7 @@ export class CountsChart {
 
   #draw() {
     const canvas = this.#canvas;
-    const ratio = window.devicePixelRatio || 1;
-    const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
-    const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
-    if (canvas.width !== width || canvas.height !== height) {
-      canvas.width = width;
-      canvas.height = height;
-    }
-
-    const g = canvas.getContext('2d');
-    g.clearRect(0, 0, width, height);
+    const { g, width, height, ratio } = clearedContext(canvas);
     const buckets = this.#data?.buckets ?? [];
     const totals = new Map();
     let peak = 0;

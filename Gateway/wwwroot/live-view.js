@@ -3,6 +3,7 @@
 // pixels to the displayed size. The overlay works without any picture: it is the detection stream made visible.
 
 import { apiFetch, cameraPath, keyedUrl } from './api.js';
+import { clearedContext } from './canvas.js';
 import { colourOf } from './palette.js';
 
 const staleAfterMs = 3000;
@@ -167,16 +168,7 @@ export class LiveView {
       this.#layout();
     }
 
-    const ratio = window.devicePixelRatio || 1;
-    const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
-    const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
-    if (canvas.width !== width || canvas.height !== height) {
-      canvas.width = width;
-      canvas.height = height;
-    }
-
-    const g = canvas.getContext('2d');
-    g.clearRect(0, 0, width, height);
+    const { g, width, height, ratio } = clearedContext(canvas);
     if (!frame || !this.#isFresh() || !(frame.width > 0 && frame.height > 0)) {
       return;
     }
