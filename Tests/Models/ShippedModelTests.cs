@@ -71,21 +71,22 @@ public sealed class ShippedModelTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Guards the shipped model's measured quality on the held-out video (figures recorded in models/README.md).
-    /// The model issue's target is mAP@0.5 ≥ 0.90 and AP@[.5:.95] ≥ 0.60 (the latter met, 0.624); until a longer
-    /// training run reaches the former (0.879 now), the floor sits just under what the shipped weights measure, so a regression in the engine
-    /// (pre-processing, decoding, NMS) or a worse model fails here.
+    /// The model issue's targets on the held-out video (a seed never used in training): mAP@0.5 ≥ 0.90 and
+    /// AP@[.5:.95] ≥ 0.60. The shipped weights measure 0.951 and 0.729 (models/README.md), so an engine regression
+    /// (pre-processing, decoding, NMS) or a worse model fails here. Raw and fused forms alike.
     /// </summary>
-    [Fact]
-    public void Held_out_video_stays_at_the_recorded_figures()
+    [Theory]
+    [InlineData("refinedet-lite-320")]
+    [InlineData("refinedet-lite-320-fused")]
+    public void Held_out_video_meets_the_targets(string model)
     {
-        var result = ShippedModel.Evaluate("refinedet-lite-320", "heldout", frames: int.MaxValue);
+        var result = ShippedModel.Evaluate(model, "heldout", frames: int.MaxValue);
         output.WriteLine(result.ToTable());
         Assert.Equal(250, result.FramesEvaluated);
-        Assert.True(result.Mean.Voc >= HeldOutMap50Floor, $"held-out mAP@0.5 = {result.Mean.Voc:0.000}, expected ≥ {HeldOutMap50Floor}");
-        Assert.True(result.Mean.Coco >= HeldOutCocoFloor, $"held-out AP@[.5:.95] = {result.Mean.Coco:0.000}, expected ≥ {HeldOutCocoFloor}");
+        Assert.True(result.Mean.Voc >= HeldOutMap50Floor, $"{model}: held-out mAP@0.5 = {result.Mean.Voc:0.000}, expected ≥ {HeldOutMap50Floor}");
+        Assert.True(result.Mean.Coco >= HeldOutCocoFloor, $"{model}: held-out AP@[.5:.95] = {result.Mean.Coco:0.000}, expected ≥ {HeldOutCocoFloor}");
     }
 
-    private const double HeldOutMap50Floor = 0.86;
+    private const double HeldOutMap50Floor = 0.90;
     private const double HeldOutCocoFloor = 0.60;
 }
