@@ -113,12 +113,22 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>Waits until every camera is streaming on some silo; returns camera → silo.</summary>
     public async Task<Dictionary<string, string>> WaitStreamingAsync(IReadOnlyCollection<string> cameras, TimeSpan timeout, Func<CameraStatus, bool>? also = null)
     {
-        var statuses = await Eventually.UntilAsync(
-            async () => (await Status.ListAsync()).Where(s => cameras.Contains(s.Id)).ToList(),
-            list => list.Count == cameras.Count && list.All(s => s.State == CameraState.Streaming && s.Silo is not null && s.FramesProcessed > 0 && (also?.Invoke(s) ?? true)),
-            timeout,
-            "every camera streaming");
-        return statuses.ToDictionary(s => s.Id, s => s.Silo!, StringComparer.Ordinal);
+        List<CameraStatus> last = [];
+        try
+        {
+            var statuses = await Eventually.UntilAsync(
+                async () => last = (await Status.ListAsync()).Where(s => cameras.Contains(s.Id)).ToList(),
+                list => list.Count == cameras.Count && list.All(s => s.State == CameraState.Streaming && s.Silo is not null && s.FramesProcessed > 0 && (also?.Invoke(s) ?? true)),
+                timeout,
+                "every camera streaming");
+            return statuses.ToDictionary(s => s.Id, s => s.Silo!, StringComparer.Ordinal);
+        }
+        catch (TimeoutException e)
+        {
+            // Say which cameras were not streaming, where and why, with the processes' logs.
+            var states = string.Join("\n", last.Select(s => $"  {s.Id}: {s.State} on {s.Silo ?? "no silo"}, processed {s.FramesProcessed}, error '{s.LastError}'"));
+            throw new TimeoutException($"{e.Message}\n{states}\n{Logs()}", e);
+        }
     }
 
     public async Task<long> EpochAsync(string camera)
