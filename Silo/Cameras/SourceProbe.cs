@@ -28,7 +28,8 @@ internal static class SourceProbe
             return null;
         }
 
-        var port = uri.IsDefaultPort || uri.Port < 0 ? DefaultPort(source.Kind, uri) : uri.Port;
+        // rtsp's and rtsps's registered ports; Uri knows neither scheme, so it reports -1 when the URL names none.
+        var port = uri.Port >= 0 ? uri.Port : source.Kind == CameraSourceKind.Rtsp ? 554 : 322;
         var endpoint = uri.HostNameType == UriHostNameType.IPv6 ? $"[{uri.IdnHost}]:{port}" : $"{uri.IdnHost}:{port}";
         var seconds = timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
         using var deadline = new CancellationTokenSource(timeout);
@@ -87,12 +88,6 @@ internal static class SourceProbe
             return $"cannot resolve host '{uri.IdnHost}': no answer within {seconds} s";
         }
     }
-
-    private static int DefaultPort(CameraSourceKind kind, Uri uri) => kind switch
-    {
-        CameraSourceKind.Rtsp => 554,
-        _ => 322,
-    };
 
     private static IPAddress[] Resolve(string host, CancellationToken cancellation) =>
         IPAddress.TryParse(host, out var address)
