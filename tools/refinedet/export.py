@@ -172,8 +172,9 @@ def run_tail_numpy(boxes, scores):
         area = (bx[:, 2] - bx[:, 0]) * (bx[:, 3] - bx[:, 1])
         for c in range(scores.shape[1]):
             s = scores[b, c]
-            kth = np.sort(s)[::-1][k - 1]
-            order = [i for i in np.argsort(-s, kind="stable") if s[i] >= kth and s[i] > SCORE_THRESHOLD]
+            ranked = np.argsort(-s, kind="stable")
+            kth = s[ranked[k - 1]]
+            order = [i for i in ranked if s[i] >= kth and s[i] > SCORE_THRESHOLD]
             kept = []
             for i in order:
                 if len(kept) >= k:
