@@ -23,7 +23,7 @@ public sealed class SourceProbeTests
         using var mute = new TcpStub(reply: null);
         var error = SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsp, $"rtsp://127.0.0.1:{mute.Port}/live"), Timeout);
         Assert.Equal($"127.0.0.1:{mute.Port} accepted the connection but sent no RTSP answer within 2 s", error);
-        Assert.StartsWith("OPTIONS ", await mute.Received.WaitAsync(TimeSpan.FromSeconds(5)), StringComparison.Ordinal);
+        Assert.StartsWith("OPTIONS ", await mute.FirstRequestAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class SourceProbeTests
         using var camera = new TcpStub(reply: "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\n\r\n");
         var url = $"rtsp://admin:s3cret@127.0.0.1:{camera.Port}/Streaming/Channels/101?transport=tcp";
         Assert.Null(SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsp, url), Timeout));
-        var request = await camera.Received.WaitAsync(TimeSpan.FromSeconds(5));
+        var request = await camera.FirstRequestAsync();
         Assert.StartsWith($"OPTIONS rtsp://127.0.0.1:{camera.Port}/Streaming/Channels/101?transport=tcp RTSP/1.0\r\nCSeq: 1\r\n", request, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", request, StringComparison.Ordinal);
         Assert.DoesNotContain("admin", request, StringComparison.Ordinal);
@@ -67,8 +67,7 @@ public sealed class SourceProbeTests
         // A one-connection HTTP camera must keep its connection for the decoder.
         using var single = new TcpStub(reply: null);
         Assert.Null(SourceProbe.Check(new CameraSource(CameraSourceKind.Http, $"http://127.0.0.1:{single.Port}/video.mjpg"), Timeout));
-        await Task.Delay(200);
-        Assert.False(single.Received.IsCompleted, "the probe connected to an HTTP camera");
+        Assert.Empty(await single.ConnectionsBeforeOurOwnAsync()); // the probe never connected
         Assert.StartsWith("cannot resolve host 'no-such-camera.invalid'",
             SourceProbe.Check(new CameraSource(CameraSourceKind.Http, "http://no-such-camera.invalid/video.mjpg"), Timeout), StringComparison.Ordinal);
         Assert.Null(SourceProbe.Check(new CameraSource(CameraSourceKind.File, "/nonexistent/clip.mp4"), Timeout));
@@ -82,60 +81,111 @@ public sealed class SourceProbeTests
         var port = FreePort.Next();
         Assert.StartsWith($"cannot connect to 127.0.0.1:{port}: ",
             SourceProbe.Check(new CameraSource(CameraSourceKind.Rtsps, $"rtsps://127.0.0.1:{port}/live"), Timeout), StringComparison.Ordinal);
-        await Task.Delay(200);
-        Assert.False(tls.Received.IsCompleted, "the probe spoke plain RTSP to a TLS port");
+        // The probe connected once and said nothing: no plain RTSP to a TLS port.
+        Assert.Equal([string.Empty], await tls.ConnectionsBeforeOurOwnAsync());
     }
 
-    /// <summary>A TCP server on 127.0.0.1 that reads one request, records it, then answers with <c>reply</c> or stays silent.
-    /// <see cref="Received"/> stays pending while no byte has arrived.</summary>
+    /// <summary>
+    /// A TCP server on 127.0.0.1 that reads each connection's first request, records it (empty for a connection closed
+    /// without a word), then answers with <c>reply</c> or stays silent, holding the connection open.
+    /// </summary>
     private sealed class TcpStub : IDisposable
     {
+        private const string Marker = "va-test-marker";
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly TaskCompletionSource<string> _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<Task<string>> _connections = [];
+        private readonly List<TcpClient> _clients = []; // held open until Dispose: cameras that answer once, then stall
         private readonly CancellationTokenSource _stop = new();
+        private readonly string? _reply;
 
         public TcpStub(string? reply)
         {
+            _reply = reply;
             _listener.Start();
-            _ = ServeAsync(reply);
+            _ = AcceptAsync();
         }
 
         public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-        public Task<string> Received => _received.Task;
+        /// <summary>What the first connection sent.</summary>
+        public async Task<string> FirstRequestAsync()
+        {
+            var connections = await Eventually.UntilAsync(() => Task.FromResult(Snapshot()), c => c.Length > 0, TimeSpan.FromSeconds(5), "a connection");
+            return await connections[0].WaitAsync(TimeSpan.FromSeconds(5));
+        }
+
+        /// <summary>
+        /// Connects as a client of our own and sends a marker; once the marker has arrived, every connection made before
+        /// ours has been accepted (the listen queue is first come, first served). Returns what each of those sent.
+        /// </summary>
+        public async Task<string[]> ConnectionsBeforeOurOwnAsync()
+        {
+            using var own = new TcpClient();
+            await own.ConnectAsync(IPAddress.Loopback, Port);
+            await own.GetStream().WriteAsync(Encoding.ASCII.GetBytes(Marker));
+            var connections = await Eventually.UntilAsync(
+                () => Task.FromResult(Snapshot()),
+                c => c.Any(t => t.IsCompletedSuccessfully && t.Result == Marker),
+                TimeSpan.FromSeconds(5),
+                "our own connection to arrive");
+            var before = connections.TakeWhile(t => !(t.IsCompletedSuccessfully && t.Result == Marker)).ToArray();
+            return await Task.WhenAll(before).WaitAsync(TimeSpan.FromSeconds(5));
+        }
 
         public void Dispose()
         {
             _stop.Cancel();
             _listener.Stop();
+            lock (_connections)
+            {
+                _clients.ForEach(c => c.Dispose());
+            }
+
             _stop.Dispose();
         }
 
-        private async Task ServeAsync(string? reply)
+        private Task<string>[] Snapshot()
         {
-            try
+            lock (_connections)
             {
-                using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                var stream = client.GetStream();
-                var buffer = new byte[4096];
-                var n = await stream.ReadAsync(buffer, _stop.Token);
-                if (n == 0)
+                return [.. _connections];
+            }
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (true)
+            {
+                TcpClient client;
+                try
                 {
-                    return; // connected and closed without a word: nothing was received
+                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+                {
+                    return;
                 }
 
-                _received.TrySetResult(Encoding.ASCII.GetString(buffer, 0, n));
-                if (reply is not null)
+                lock (_connections)
                 {
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(reply), _stop.Token);
+                    _clients.Add(client);
+                    _connections.Add(ServeAsync(client));
                 }
+            }
+        }
 
-                await Task.Delay(System.Threading.Timeout.Infinite, _stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
+        private async Task<string> ServeAsync(TcpClient client)
+        {
+            var stream = client.GetStream();
+            var buffer = new byte[4096];
+            var n = await stream.ReadAsync(buffer, _stop.Token);
+            var text = Encoding.ASCII.GetString(buffer, 0, n);
+            if (n > 0 && _reply is not null)
             {
-                _received.TrySetException(ex);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(_reply), _stop.Token);
             }
+
+            return text;
         }
     }
 }
