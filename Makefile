@@ -44,7 +44,10 @@ test: setup test-python test-dotnet
 
 test-dotnet:
 	$(DOTNET) build VideoAnalytics.sln -c $(CONFIG) --no-restore -v q
-	$(DOTNET) test Tests/Tests.csproj -c $(CONFIG) --no-build --logger "console;verbosity=normal"
+	@rm -f TestResults/dotnet.trx
+	@$(DOTNET) test Tests/Tests.csproj -c $(CONFIG) --no-build --logger "console;verbosity=normal" \
+	  --logger "trx;LogFileName=dotnet.trx" --results-directory TestResults \
+	  || { $(PYTHON) Tests/failures.py TestResults/dotnet.trx; exit 1; }
 
 test-python:
 	@if [ -d tools/refinedet/tests ]; then \
