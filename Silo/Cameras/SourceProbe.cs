@@ -35,7 +35,21 @@ internal static class SourceProbe
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            var addresses = Resolve(uri.IdnHost, deadline.Token);
+            IPAddress[] addresses;
+            try
+            {
+                addresses = Resolve(uri.IdnHost, deadline.Token);
+            }
+            catch (SocketException ex)
+            {
+                // Whatever the resolver's code (no such name, no answer, no resolver at all), it is the lookup that failed.
+                return $"cannot resolve host '{uri.IdnHost}': {ex.Message}";
+            }
+            catch (OperationCanceledException)
+            {
+                return $"cannot resolve host '{uri.IdnHost}': no answer within {seconds} s";
+            }
+
             if (addresses.Length == 0)
             {
                 return $"cannot resolve host '{uri.IdnHost}': no addresses";
@@ -75,17 +89,9 @@ internal static class SourceProbe
                 }
             }
         }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData)
-        {
-            return $"cannot resolve host '{uri.IdnHost}': {ex.Message}";
-        }
         catch (SocketException ex)
         {
             return $"cannot connect to {endpoint}: {ex.Message}";
-        }
-        catch (OperationCanceledException)
-        {
-            return $"cannot resolve host '{uri.IdnHost}': no answer within {seconds} s";
         }
     }
 
