@@ -176,8 +176,9 @@ public sealed partial class CameraGrain
                     continue;
                 }
 
+                // Every frame is decoded (H.264 frames depend on each other); only the kept ones are converted to BGR.
                 Volatile.Write(ref ReadStartedAt, time.GetTimestamp());
-                var result = video.TryRead(held.Pixels, out var info);
+                var result = video.TryGrab(out var info);
                 Volatile.Write(ref ReadStartedAt, 0);
                 if (!_grain.IsCurrent(_generation))
                 {
@@ -196,11 +197,6 @@ public sealed partial class CameraGrain
                             return Outcome.Failed;
                         }
 
-                        if (index == 0)
-                        {
-                            OnFirstFrame(video, source, info);
-                        }
-
                         lastFrameAt = time.GetTimestamp();
                         var read = Interlocked.Increment(ref _grain._framesRead);
                         var now = time.GetUtcNow();
@@ -209,7 +205,17 @@ public sealed partial class CameraGrain
                         var seconds = source.IsLive ? time.GetElapsedTime(openedAt).TotalSeconds : _fileOffset + (index / nativeFps);
                         if (_sampler.Keep(seconds))
                         {
-                            held.Resize(info.Width, info.Height);
+                            if (!Retrieve(video, held, out info))
+                            {
+                                error = video.LastError?.Message ?? "the frame could not be converted";
+                                return Outcome.Failed;
+                            }
+
+                            if (index == 0)
+                            {
+                                OnFirstFrame(video, source, info);
+                            }
+
                             held.FrameIndex = source.IsLive ? read - 1 : index;
                             held.Timestamp = now;
                             held.CapturedTicks = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -220,10 +226,6 @@ public sealed partial class CameraGrain
 
                         index++;
                         break;
-                    case FrameReadResult.BufferTooSmall:
-                        // A resolution change: grow the buffer and read the kept frame again.
-                        held.Resize(info.Width, info.Height);
-                        continue;
                     case FrameReadResult.EndOfStream:
                         _fileOffset += index / nativeFps;
                         if (index > 0)
@@ -249,6 +251,26 @@ public sealed partial class CameraGrain
                     return Outcome.Failed;
                 }
             }
+        }
+
+        // Converts the grabbed frame into the held buffer, growing it on a resolution change (the frame stays
+        // inside OpenCV until it fits).
+        private static bool Retrieve(VideoSource video, CapturedFrame held, out FrameInfo info)
+        {
+            var result = video.TryRetrieve(held.Pixels, out info);
+            if (result == FrameReadResult.BufferTooSmall)
+            {
+                held.Resize(info.Width, info.Height);
+                result = video.TryRetrieve(held.Pixels, out info);
+            }
+
+            if (result != FrameReadResult.Frame)
+            {
+                return false;
+            }
+
+            held.Resize(info.Width, info.Height);
+            return true;
         }
 
         private void OnFirstFrame(VideoSource video, CameraSource source, FrameInfo info)

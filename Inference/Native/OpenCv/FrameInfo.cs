@@ -1,8 +1,9 @@
 namespace VideoAnalytics.Inference.Native.OpenCv;
 
 /// <summary>
-/// A frame delivered by <see cref="VideoSource.TryRead"/>: its packed BGR <see cref="Layout"/> in the caller's buffer,
-/// its presentation time and its 0-based index in this source. After <see cref="FrameReadResult.BufferTooSmall"/>
+/// A frame delivered by <see cref="VideoSource.TryRead"/> (or grabbed and retrieved): its packed BGR
+/// <see cref="Layout"/> in the caller's buffer, its presentation time and its 0-based index in this source (frames
+/// grabbed and skipped counted). After <see cref="FrameReadResult.BufferTooSmall"/>
 /// the layout and <see cref="RequiredBytes"/> describe the frame that did not fit.
 /// </summary>
 public readonly record struct FrameInfo(BgrLayout Layout, double TimestampMs, long Index)

@@ -13,7 +13,7 @@ internal static unsafe partial class OpenCvNative
     private const string Library = "va_opencv";
 
     /// <summary>VA_ABI_VERSION this binding was written against.</summary>
-    internal const int AbiVersion = 1;
+    internal const int AbiVersion = 2;
 
     internal const int PropFps = 1;
     internal const int PropWidth = 2;
@@ -52,6 +52,12 @@ internal static unsafe partial class OpenCvNative
 
     [LibraryImport(Library, EntryPoint = "va_capture_read")]
     internal static partial int CaptureRead(VideoCaptureHandle capture, byte* bgr, long capacity, FrameInfoNative* info);
+
+    [LibraryImport(Library, EntryPoint = "va_capture_grab")]
+    internal static partial int CaptureGrab(VideoCaptureHandle capture, FrameInfoNative* info);
+
+    [LibraryImport(Library, EntryPoint = "va_capture_retrieve")]
+    internal static partial int CaptureRetrieve(VideoCaptureHandle capture, byte* bgr, long capacity, FrameInfoNative* info);
 
     [LibraryImport(Library, EntryPoint = "va_capture_get")]
     internal static partial int CaptureGet(VideoCaptureHandle capture, int property, double* value);

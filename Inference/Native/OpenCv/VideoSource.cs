@@ -7,7 +7,8 @@ namespace VideoAnalytics.Inference.Native.OpenCv;
 /// Not thread-safe: one thread reads at a time (a camera loop owns its source). Distinct sources may be read
 /// concurrently. Opening through FFmpeg is serialised process-wide for at most the open timeout (OpenCV 4.6 holds one
 /// mutex for every FFmpeg open; see also <see cref="VideoSourceOptions.RtspTransport"/>): callers that must not wait
-/// on a dead source check it first (the camera grain's SourceProbe). <see cref="TryRead"/> allocates nothing unless it fails.
+/// on a dead source check it first (the camera grain's SourceProbe). <see cref="TryRead"/>, <see cref="TryGrab"/> and
+/// <see cref="TryRetrieve"/> allocate nothing unless they fail.
 /// </remarks>
 public sealed unsafe class VideoSource : IDisposable
 {
@@ -110,6 +111,48 @@ public sealed unsafe class VideoSource : IDisposable
             status = OpenCvNative.CaptureRead(_handle, buffer, bgr.Length, &native);
         }
 
+        return Result(status, native, out info);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="TryRead"/>: decodes the next frame and keeps it, unconverted, for
+    /// <see cref="TryRetrieve"/>. A caller that analyses only some frames grabs every frame and retrieves the ones it
+    /// keeps; a frame grabbed and not retrieved (the next grab skips it) is never converted to BGR, which costs about
+    /// a third of decoding it.
+    /// </summary>
+    /// <returns><see cref="FrameReadResult.Frame"/> with the frame's <see cref="FrameInfo.Index"/> and timestamp (its
+    /// layout is the last known size, which <see cref="TryRetrieve"/> confirms), or why not, as for <see cref="TryRead"/>.</returns>
+    public FrameReadResult TryGrab(out FrameInfo info)
+    {
+        OpenCvNative.FrameInfoNative native = default;
+        return Result(OpenCvNative.CaptureGrab(_handle, &native), native, out info);
+    }
+
+    /// <summary>
+    /// The second half of <see cref="TryRead"/>: converts the grabbed frame into <paramref name="bgr"/>, with
+    /// <see cref="TryRead"/>'s results (after <see cref="FrameReadResult.BufferTooSmall"/>, retrieve again with a
+    /// larger buffer). A frame is retrieved once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Nothing is grabbed.</exception>
+    public FrameReadResult TryRetrieve(Span<byte> bgr, out FrameInfo info)
+    {
+        OpenCvNative.FrameInfoNative native = default;
+        int status;
+        fixed (byte* buffer = bgr)
+        {
+            status = OpenCvNative.CaptureRetrieve(_handle, buffer, bgr.Length, &native);
+        }
+
+        if (status == (int)OpenCvStatus.InvalidArgument)
+        {
+            throw new InvalidOperationException(OpenCvNative.Failure(status).Message);
+        }
+
+        return Result(status, native, out info);
+    }
+
+    private FrameReadResult Result(int status, in OpenCvNative.FrameInfoNative native, out FrameInfo info)
+    {
         info = new FrameInfo(new BgrLayout(native.Width, native.Height, native.Stride), native.TimestampMs, native.Index);
         switch (status)
         {

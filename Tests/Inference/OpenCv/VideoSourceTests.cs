@@ -77,6 +77,62 @@ public sealed class VideoSourceTests(MediaFixture media)
     }
 
     [Fact]
+    public void Grab_and_retrieve_give_reads_frames_and_a_frame_grabbed_again_is_skipped()
+    {
+        var expected = new List<(long Index, double TimestampMs, byte[] Pixels)>();
+        using (var reader = VideoSource.Open(media.Clip))
+        {
+            var pixels = new byte[reader.FrameBytes];
+            while (reader.TryRead(pixels, out var info) == FrameReadResult.Frame)
+            {
+                expected.Add((info.Index, info.TimestampMs, pixels.ToArray()));
+            }
+        }
+
+        using var source = VideoSource.Open(media.Clip);
+        var buffer = new byte[source.FrameBytes];
+        Assert.Throws<InvalidOperationException>(() => source.TryRetrieve(buffer, out _)); // nothing grabbed yet
+        var retrieved = 0;
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(FrameReadResult.Frame, source.TryGrab(out var grabbed));
+            Assert.Equal(expected[i].Index, grabbed.Index);
+            Assert.Equal(expected[i].TimestampMs, grabbed.TimestampMs);
+            if (i % 3 != 0)
+            {
+                continue; // skipped: grabbed and never retrieved
+            }
+
+            Assert.Equal(FrameReadResult.Frame, source.TryRetrieve(buffer, out var info));
+            Assert.Equal(expected[i].Index, info.Index);
+            Assert.Equal(BgrLayout.Packed(MediaFixture.ClipWidth, MediaFixture.ClipHeight), info.Layout);
+            Assert.True(expected[i].Pixels.AsSpan().SequenceEqual(buffer), $"frame {i} differs from the one TryRead gave");
+            Assert.Throws<InvalidOperationException>(() => source.TryRetrieve(buffer, out _)); // a frame is retrieved once
+            retrieved++;
+        }
+
+        Assert.Equal((expected.Count + 2) / 3, retrieved);
+        Assert.Equal(FrameReadResult.EndOfStream, source.TryGrab(out _));
+        Assert.Null(source.LastError);
+    }
+
+    [Fact]
+    public void A_retrieve_into_a_buffer_too_small_keeps_the_grabbed_frame()
+    {
+        using var source = VideoSource.Open(media.Clip);
+        Assert.Equal(FrameReadResult.Frame, source.TryGrab(out _));
+        Assert.Equal(FrameReadResult.Frame, source.TryGrab(out var second));
+        Assert.Equal(1, second.Index);
+        Assert.Equal(FrameReadResult.BufferTooSmall, source.TryRetrieve(new byte[10], out var info));
+        Assert.Equal(MediaFixture.ClipWidth * 3L * MediaFixture.ClipHeight, info.RequiredBytes);
+        var buffer = new byte[info.RequiredBytes];
+        Assert.Equal(FrameReadResult.Frame, source.TryRetrieve(buffer, out info));
+        Assert.Equal(1, info.Index);
+        Assert.Equal(FrameReadResult.Frame, source.TryRead(buffer, out info)); // reading goes on after it
+        Assert.Equal(2, info.Index);
+    }
+
+    [Fact]
     public void Reading_all_frames_allocates_nothing_per_frame()
     {
         using var source = VideoSource.Open(media.Clip);

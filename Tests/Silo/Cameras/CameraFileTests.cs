@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Inference.Native.OpenCv;
 using VideoAnalytics.Silo.Telemetry;
 using VideoAnalytics.Tests.Support;
 
@@ -64,6 +65,20 @@ public sealed class CameraFileTests(CameraMediaFixture media)
         Assert.InRange(camera.Consumer.Rate(2, 12), 4, 6);
         var status = camera.Status;
         Assert.InRange(status.InputFps, 15, 35); // every frame is still read
+
+        // Skipped frames are only decoded, kept ones converted: each kept frame is the file's frame of that number.
+        using var file = VideoSource.Open(media.LongClip);
+        var pixels = new byte[file.FrameBytes];
+        var kept = offers.TakeWhile((o, i) => i == 0 || o.Index > offers[i - 1].Index).ToDictionary(o => o.Index, o => o.Digest);
+        for (var index = 0L; index <= kept.Keys.Max(); index++)
+        {
+            Assert.Equal(FrameReadResult.Frame, file.TryRead(pixels, out _));
+            if (kept.TryGetValue(index, out var digest))
+            {
+                Assert.True(digest == TestConsumer.Digest(pixels), $"kept frame {index} is not the file's frame {index}");
+            }
+        }
+
         Assert.InRange(status.ProcessedFps, 3, 7);
         Assert.Equal(0, status.FramesDropped); // sampled-away frames are not drops
     }

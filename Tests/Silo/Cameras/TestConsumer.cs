@@ -11,7 +11,7 @@ namespace VideoAnalytics.Tests.Silo.Cameras;
 internal sealed class TestConsumer
 {
     private readonly Lock _gate = new();
-    private readonly List<(long Index, long Ticks)> _offers = [];
+    private readonly List<(long Index, long Ticks, int Digest)> _offers = [];
     private readonly bool _take;
 
     public TestConsumer(CameraSpec spec, bool take = true)
@@ -33,7 +33,7 @@ internal sealed class TestConsumer
         }
     }
 
-    public IReadOnlyList<(long Index, long Ticks)> Offers
+    public IReadOnlyList<(long Index, long Ticks, int Digest)> Offers
     {
         get
         {
@@ -67,9 +67,17 @@ internal sealed class TestConsumer
 
         lock (_gate)
         {
-            _offers.Add((frame.FrameIndex, Stopwatch.GetTimestamp()));
+            _offers.Add((frame.FrameIndex, Stopwatch.GetTimestamp(), Digest(frame.Pixels.AsSpan(0, frame.Length))));
         }
 
         slot.Release(frame, processed: true);
+    }
+
+    /// <summary>A digest of a frame's pixels (stable within the test process), to compare with a file's frames.</summary>
+    public static int Digest(ReadOnlySpan<byte> pixels)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(pixels);
+        return hash.ToHashCode();
     }
 }

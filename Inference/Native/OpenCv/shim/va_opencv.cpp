@@ -152,13 +152,13 @@ struct va_capture {
     cv::Mat converted;  // scratch for non-BGR frames (gray, BGRA)
     std::string display;  // the source with credentials redacted, for messages
     bool live = false;    // a URL or pipeline: a failed read is an error, not an end of file
-    bool pending = false; // `frame` holds a frame not yet delivered (buffer was too small)
+    bool grabbed = false; // a frame is decoded inside OpenCV and not yet retrieved
+    bool pending = false; // `frame` holds the grabbed frame, converted, not yet delivered (buffer was too small)
     bool ended = false;
-    int64_t delivered = 0;
+    int64_t frames = 0;   // frames grabbed so far; the grabbed frame's index is frames - 1
     int32_t lastWidth = 0;
     int32_t lastHeight = 0;
-    double pendingTimestamp = 0;
-    double lastTimestamp = 0;
+    double lastTimestamp = 0;  // the grabbed frame's
 };
 
 namespace {
@@ -261,7 +261,7 @@ int NormalizeFrame(va_capture* c) {
 // timestamp plus one frame duration (1000 / fps) instead.
 double FrameTimestamp(va_capture* c) {
     double timestamp = c->capture.get(cv::CAP_PROP_POS_MSEC);
-    if (c->delivered > 0 || c->pending) {
+    if (c->frames > 0) {
         if (!(timestamp > c->lastTimestamp)) {
             const double fps = c->capture.get(cv::CAP_PROP_FPS);
             timestamp = c->lastTimestamp + (fps > 0 && std::isfinite(fps) ? 1000.0 / fps : 0.0);
@@ -281,30 +281,47 @@ void FillInfo(va_frame_info* info, int32_t width, int32_t height, double timesta
     info->index = index;
 }
 
-int ReadFrame(va_capture* c, uint8_t* bgr, int64_t capacity, va_frame_info* info) {
-    const char* fn = "va_capture_read";
+bool ValidBuffer(const uint8_t* bgr, int64_t capacity) { return capacity >= 0 && (bgr != nullptr || capacity == 0); }
+
+// Decodes the next frame inside OpenCV without converting it; a frame grabbed and never retrieved is skipped.
+int GrabFrame(va_capture* c, va_frame_info* info) {
+    if (c == nullptr) return Fail(VA_ERR_INVALID_ARGUMENT, "va_capture_grab: capture is null");
+    if (info == nullptr) return Fail(VA_ERR_INVALID_ARGUMENT, "va_capture_grab: out_info is null");
+    c->grabbed = false;
+    c->pending = false;
+    if (c->ended) return VA_END_OF_STREAM;
+    if (!c->capture.grab()) {
+        if (c->live)
+            return Fail(VA_ERR_READ_FAILED,
+                        "read from '%s' failed after %lld frames: the stream was lost, timed out or ended",
+                        c->display.c_str(), static_cast<long long>(c->frames));
+        if (c->frames == 0)
+            return Fail(VA_ERR_READ_FAILED,
+                        "read from '%s' failed: the file has no decodable video frame (corrupt, truncated "
+                        "or an unsupported codec)",
+                        c->display.c_str());
+        c->ended = true;
+        return VA_END_OF_STREAM;
+    }
+    const double timestamp = FrameTimestamp(c);
+    c->grabbed = true;
+    FillInfo(info, c->lastWidth, c->lastHeight, timestamp, c->frames++);
+    return VA_OK;
+}
+
+// Converts the grabbed frame to packed BGR in the caller's buffer.
+int RetrieveFrame(va_capture* c, uint8_t* bgr, int64_t capacity, va_frame_info* info) {
+    const char* fn = "va_capture_retrieve";
     if (c == nullptr) return Fail(VA_ERR_INVALID_ARGUMENT, "%s: capture is null", fn);
     if (info == nullptr) return Fail(VA_ERR_INVALID_ARGUMENT, "%s: out_info is null", fn);
-    if (capacity < 0 || (bgr == nullptr && capacity != 0))
-        return Fail(VA_ERR_INVALID_ARGUMENT, "%s: buffer is null or capacity negative", fn);
+    if (!ValidBuffer(bgr, capacity)) return Fail(VA_ERR_INVALID_ARGUMENT, "%s: buffer is null or capacity negative", fn);
+    if (!c->grabbed && !c->pending)
+        return Fail(VA_ERR_INVALID_ARGUMENT, "%s: no frame grabbed (grab first; a frame is retrieved once)", fn);
 
-    if (!c->pending) {
-        if (c->ended) return VA_END_OF_STREAM;
-        if (!c->capture.grab()) {
-            if (c->live)
-                return Fail(VA_ERR_READ_FAILED,
-                            "read from '%s' failed after %lld frames: the stream was lost, timed out or ended",
-                            c->display.c_str(), static_cast<long long>(c->delivered));
-            if (c->delivered == 0)
-                return Fail(VA_ERR_READ_FAILED,
-                            "read from '%s' failed: the file has no decodable video frame (corrupt, truncated "
-                            "or an unsupported codec)",
-                            c->display.c_str());
-            c->ended = true;
-            return VA_END_OF_STREAM;
-        }
-        // Fast path: when the frame has the previous frame's size and fits, OpenCV decodes/converts
-        // straight into the caller's buffer (retrieve() writes into a Mat whose size and type match).
+    if (c->grabbed) {
+        c->grabbed = false;
+        // Fast path: when the frame has the previous frame's size and fits, OpenCV converts straight into the
+        // caller's buffer (retrieve() writes into a Mat whose size and type match).
         const int64_t expected = static_cast<int64_t>(c->lastWidth) * 3 * c->lastHeight;
         if (c->lastWidth > 0 && c->lastHeight > 0 && capacity >= expected) {
             cv::Mat target(c->lastHeight, c->lastWidth, CV_8UC3, bgr, static_cast<size_t>(c->lastWidth) * 3);
@@ -312,8 +329,7 @@ int ReadFrame(va_capture* c, uint8_t* bgr, int64_t capacity, va_frame_info* info
                 return Fail(VA_ERR_READ_FAILED, "read from '%s': the frame could not be decoded",
                             c->display.c_str());
             if (target.data == bgr) {
-                const double timestamp = FrameTimestamp(c);
-                FillInfo(info, c->lastWidth, c->lastHeight, timestamp, c->delivered++);
+                FillInfo(info, c->lastWidth, c->lastHeight, c->lastTimestamp, c->frames - 1);
                 return VA_OK;
             }
             c->frame = target;  // size or type changed: OpenCV allocated; deliver through the slow path
@@ -324,11 +340,10 @@ int ReadFrame(va_capture* c, uint8_t* bgr, int64_t capacity, va_frame_info* info
         if (status != VA_OK) return status;
         c->lastWidth = c->frame.cols;
         c->lastHeight = c->frame.rows;
-        c->pendingTimestamp = FrameTimestamp(c);
         c->pending = true;
     }
 
-    FillInfo(info, c->frame.cols, c->frame.rows, c->pendingTimestamp, c->delivered);
+    FillInfo(info, c->frame.cols, c->frame.rows, c->lastTimestamp, c->frames - 1);
     if (capacity < info->required_bytes)
         return Fail(VA_ERR_BUFFER_TOO_SMALL,
                     "read from '%s': the frame is %dx%d BGR and needs %lld bytes, the buffer holds %lld; the "
@@ -338,8 +353,20 @@ int ReadFrame(va_capture* c, uint8_t* bgr, int64_t capacity, va_frame_info* info
     cv::Mat target(c->frame.rows, c->frame.cols, CV_8UC3, bgr, static_cast<size_t>(info->stride));
     c->frame.copyTo(target);
     c->pending = false;
-    c->delivered++;
     return VA_OK;
+}
+
+// A frame kept after VA_ERR_BUFFER_TOO_SMALL is delivered before anything new is grabbed.
+int ReadFrame(va_capture* c, uint8_t* bgr, int64_t capacity, va_frame_info* info) {
+    if (c == nullptr) return Fail(VA_ERR_INVALID_ARGUMENT, "va_capture_read: capture is null");
+    if (info == nullptr) return Fail(VA_ERR_INVALID_ARGUMENT, "va_capture_read: out_info is null");
+    if (!ValidBuffer(bgr, capacity))
+        return Fail(VA_ERR_INVALID_ARGUMENT, "va_capture_read: buffer is null or capacity negative");
+    if (!c->pending) {
+        const int status = GrabFrame(c, info);
+        if (status != VA_OK) return status;
+    }
+    return RetrieveFrame(c, bgr, capacity, info);
 }
 
 // Width/height from a JPEG SOF or PNG IHDR header. Returns false when the bytes are neither (or the header
@@ -544,6 +571,14 @@ VA_API int va_capture_open(const char* source, const va_capture_options* options
 
 VA_API int va_capture_read(va_capture* capture, uint8_t* bgr, int64_t capacity, va_frame_info* out_info) {
     return Guarded("va_capture_read", [&] { return ReadFrame(capture, bgr, capacity, out_info); });
+}
+
+VA_API int va_capture_grab(va_capture* capture, va_frame_info* out_info) {
+    return Guarded("va_capture_grab", [&] { return GrabFrame(capture, out_info); });
+}
+
+VA_API int va_capture_retrieve(va_capture* capture, uint8_t* bgr, int64_t capacity, va_frame_info* out_info) {
+    return Guarded("va_capture_retrieve", [&] { return RetrieveFrame(capture, bgr, capacity, out_info); });
 }
 
 VA_API int va_capture_get(va_capture* capture, int32_t property, double* out_value) {

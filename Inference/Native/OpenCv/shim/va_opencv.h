@@ -36,8 +36,8 @@
 extern "C" {
 #endif
 
-/* Bumped whenever a signature or struct layout below changes. */
-#define VA_ABI_VERSION 1
+/* Bumped whenever a signature or struct layout below changes, or a function is added. */
+#define VA_ABI_VERSION 2
 
 /* ---- status codes --------------------------------------------------------------------------------- */
 #define VA_OK 0
@@ -80,7 +80,7 @@ typedef struct va_frame_info {
     int32_t reserved;
     double timestamp_ms;      /* CAP_PROP_POS_MSEC after the read */
     int64_t required_bytes;   /* stride * height: the capacity this frame needs */
-    int64_t index;            /* 0-based number of the frame delivered by this capture */
+    int64_t index;            /* 0-based number of the frame in this capture, skipped (grabbed only) frames counted */
 } va_frame_info;
 
 /* Opens `source` (UTF-8: a file path, a URL such as rtsp://..., or with the GStreamer backend a pipeline
@@ -95,6 +95,17 @@ VA_API int va_capture_open(const char* source, const va_capture_options* options
  *    is kept and the next call delivers it (no frame is lost).
  *  VA_ERR_READ_FAILED: a URL source failed/timed out/ended, or a file yielded no decodable frame. */
 VA_API int va_capture_read(va_capture* capture, uint8_t* bgr, int64_t capacity, va_frame_info* out_info);
+
+/* va_capture_read in two steps, for callers that analyse only some frames: converting a decoded frame to BGR
+ * costs about a third as much as decoding it, and a frame grabbed but never retrieved is never converted.
+ * va_capture_grab decodes the next frame and keeps it inside OpenCV (one at a time: grabbing again skips
+ * it). *out_info gets timestamp_ms and index; width/height/stride/required_bytes are the last known size,
+ * which retrieve confirms. Returns VA_OK, VA_END_OF_STREAM or VA_ERR_READ_FAILED as va_capture_read does.
+ * va_capture_retrieve converts the grabbed frame into `bgr`, with va_capture_read's VA_OK and
+ * VA_ERR_BUFFER_TOO_SMALL (the frame is kept: retrieve again with a larger buffer); VA_ERR_INVALID_ARGUMENT
+ * when nothing is grabbed (a frame is retrieved once). */
+VA_API int va_capture_grab(va_capture* capture, va_frame_info* out_info);
+VA_API int va_capture_retrieve(va_capture* capture, uint8_t* bgr, int64_t capacity, va_frame_info* out_info);
 
 #define VA_PROP_FPS 1
 #define VA_PROP_WIDTH 2
