@@ -62,7 +62,7 @@ public static class BenchRunner
             {
                 var result = CaptureBenchmark.Measure(clip, quick ? 3 : 5);
                 report.Capture.Add(result);
-                Console.WriteLine($"bench: decode {result.Height}p: ours {result.Ours.Fps.Show()} fps, ffmpeg bgr24 {result.FfmpegBgr.Fps.Show()} fps");
+                Console.WriteLine($"bench: decode {result.Height}p: ours {result.Ours.Fps.Show()} fps, ffmpeg bgr24 {result.FfmpegBgr.Fps.Show()} fps; 1 in 5 to BGR: ours {result.Sampled.Fps.Show()} fps, ffmpeg fps=5 {result.FfmpegSampled.Fps.Show()} fps");
             }
         });
         Section(report, "session", Wanted("session"), () => report.Session = SessionPeerBenchmark.Measure(models, threads, rounds, block));
