@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 namespace VideoAnalytics.Tests.EndToEnd;
 
 /// <summary>The whole single-process service with the shipped model on the shipped demo video.</summary>
+[Collection(SoloTestGroup.Name)]
 public sealed class DemoVideoTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("va-demo-e2e-").FullName;
