@@ -152,6 +152,30 @@ public sealed class VideoSourceTests(MediaFixture media)
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(MediaFixture.ClipFrames - 5, frames);
         Assert.Equal(0, allocated);
+
+        // The camera's way, grab every frame and retrieve some, allocates nothing either.
+        using var sampled = VideoSource.Open(media.Clip);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(FrameReadResult.Frame, sampled.TryGrab(out _));
+            Assert.Equal(FrameReadResult.Frame, sampled.TryRetrieve(buffer, out _));
+        }
+
+        before = GC.GetAllocatedBytesForCurrentThread();
+        frames = 0;
+        var retrieved = 0;
+        while (sampled.TryGrab(out _) == FrameReadResult.Frame)
+        {
+            if (frames++ % 2 == 0 && sampled.TryRetrieve(buffer, out _) == FrameReadResult.Frame)
+            {
+                retrieved++;
+            }
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(MediaFixture.ClipFrames - 5, frames);
+        Assert.Equal((frames + 1) / 2, retrieved);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]
