@@ -40,6 +40,8 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
     [Fact]
     public async Task A_mute_camera_does_not_hold_up_another_cameras_open()
     {
+        // The healthy camera's server starts first, so that its start-up is not counted against the mute camera's timeout.
+        using var server = new RtspTestServer(RtspMount.LiveTestPattern());
         using var mute = new TcpListener(IPAddress.Loopback, 0);
         mute.Start();
         var muteOptions = CameraUnderTest.Options(media.Root);
@@ -47,7 +49,6 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
         await using var silent = new CameraUnderTest("rtsp-mute", $"rtsp://127.0.0.1:{((IPEndPoint)mute.LocalEndpoint).Port}/live", muteOptions).Start();
         using var accepted = await mute.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(5));
 
-        using var server = new RtspTestServer(RtspMount.LiveTestPattern());
         await using var healthy = new CameraUnderTest("rtsp-healthy", server.Url, CameraUnderTest.Options(media.Root)).Start();
         await Eventually.Until(() => healthy.Status.State == CameraState.Streaming || silent.Status.LastError is not null, FirstFrame,
             "the healthy camera to stream", healthy.Describe);
