@@ -48,6 +48,7 @@ public sealed class PipelineTests : IClassFixture<PipelineMedia>
         await silo.Registry.AddAsync(new CameraSpec { Id = "keep", Url = _media.Clip, Fps = 10 });
         await silo.Registry.AddAsync(new CameraSpec { Id = "gone", Url = _media.Clip, Fps = 10 });
         await Eventually.UntilAsync(() => silo.Streams.LatestAsync("gone"), e => e is not null, TimeSpan.FromSeconds(20), "camera publishes");
+        await Eventually.UntilAsync(() => silo.Streams.LatestAsync("keep"), e => e is not null, TimeSpan.FromSeconds(20), "the other camera publishes");
 
         var clock = Stopwatch.StartNew();
         await silo.Registry.RemoveAsync("gone");
