@@ -127,7 +127,7 @@ internal sealed class TestCluster : IAsyncDisposable
         {
             // Say which cameras were not streaming, where and why, with the processes' logs.
             var states = string.Join("\n", last.Select(s => $"  {s.Id}: {s.State} on {s.Silo ?? "no silo"}, processed {s.FramesProcessed}, error '{s.LastError}'"));
-            throw new TimeoutException($"{e.Message}\n{states}\n{Logs()}", e);
+            throw new TimeoutException($"{e.Message}\n{states}\n{Camera.Describe()}\n{Logs()}", e);
         }
     }
 
