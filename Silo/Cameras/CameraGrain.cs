@@ -8,7 +8,8 @@ namespace VideoAnalytics.Silo.Cameras;
 
 /// <summary>
 /// One camera: reads its source on a dedicated thread, samples frames down to the camera's fps (every frame is
-/// decoded, only the kept ones are converted to BGR) and offers them to its <see cref="FrameSlot"/> (latest frame wins). Reconnects with backoff forever until stopped or disabled.
+/// decoded, only the kept ones are converted to BGR) and offers them to its <see cref="FrameSlot"/> (latest frame
+/// wins). Reconnects with backoff forever until stopped or disabled.
 /// </summary>
 /// <remarks>
 /// <para>Threading: the capture state (source, sampler, backoff, the frame being filled) lives in a

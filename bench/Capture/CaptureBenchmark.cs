@@ -37,7 +37,7 @@ public static partial class CaptureBenchmark
         [
             "VideoSource → BGR", "VideoSource → BGR → resize 320x320", "ffmpeg -f null (decode only)", "ffmpeg -pix_fmt bgr24 -f null",
             "ffmpeg -threads 1 -pix_fmt bgr24 -f null (one decoding thread)",
-            $"VideoSource grab all, → BGR 1 in {SampleEvery} (a camera analysed at 5 of 25 fps)", $"ffmpeg -vf fps=5 -pix_fmt bgr24 -f null",
+            $"VideoSource grab all, → BGR 1 in {SampleEvery} (a camera analysed at 5 of 25 fps)", "ffmpeg -vf fps=5 -pix_fmt bgr24 -f null",
         ];
         var seconds = Interleaved.Rounds(
             runs,
@@ -68,8 +68,9 @@ public static partial class CaptureBenchmark
         while (true)
         {
             // As a camera does: every frame decoded, only the kept ones converted to BGR.
+            var kept = frames % keepEvery == 0;
             var result = source.TryGrab(out var info);
-            if (result == FrameReadResult.Frame && frames % keepEvery == 0)
+            if (result == FrameReadResult.Frame && kept)
             {
                 result = source.TryRetrieve(frame, out info);
             }
@@ -84,7 +85,7 @@ public static partial class CaptureBenchmark
                 throw new InvalidOperationException($"reading {clip} failed: {source.LastError?.Message}");
             }
 
-            if (resize && frames % keepEvery == 0)
+            if (resize && kept)
             {
                 FrameResizer.Resize(frame, info.Layout, model, modelLayout);
             }
