@@ -10,7 +10,7 @@ if (args.Length > 0 && args[0] == "evaluate")
 // appsettings.json ships beside the binaries; relative paths in it (models/, data/) resolve against the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables("VA__");
-builder.Services.AddSilo(builder.Configuration);
+builder.AddSiloHost();
 builder.Services.AddSiloHealth();
 var app = builder.Build();
 app.MapSiloHealth();

@@ -4,26 +4,34 @@ namespace VideoAnalytics.Contracts.Cameras;
 /// What an operator registered: where the stream is and how to analyse it. Only <see cref="Id"/> and
 /// <see cref="Url"/> are required; the rest have service defaults.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record CameraSpec
 {
     public const string DefaultModel = "refinedet-lite-320";
 
+    [Id(0)]
     public required string Id { get; init; }
 
     /// <summary>rtsp://, rtsps://, http(s):// or a file path under a configured media root. May carry credentials: redact before showing.</summary>
+    [Id(1)]
     public required string Url { get; init; }
 
     /// <summary>Target analysed frames per second (0.1–60); the source is sampled down to this rate.</summary>
+    [Id(2)]
     public double Fps { get; init; } = 5;
 
+    [Id(3)]
     public string Model { get; init; } = DefaultModel;
 
     /// <summary>Detections scoring below this are not published (0–1).</summary>
+    [Id(4)]
     public double MinScore { get; init; } = 0.4;
 
     /// <summary>Classes of interest; empty means every class the model knows.</summary>
+    [Id(5)]
     public IReadOnlyList<string> Classes { get; init; } = [];
 
+    [Id(6)]
     public bool Enabled { get; init; } = true;
 
     /// <summary>Value equality including the class list (records compare lists by reference).</summary>

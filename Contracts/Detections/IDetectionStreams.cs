@@ -14,6 +14,13 @@ public interface IDetectionStreams
     /// </summary>
     Task<string?> PublishAsync(DetectionFrame frame, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Refuses, from now on, frames of an epoch older than <paramref name="epoch"/> (a camera activation took it): a
+    /// silo that still runs an older activation of the camera (it was frozen, or cut off) cannot publish over it.
+    /// The fence never moves back.
+    /// </summary>
+    Task FenceAsync(string cameraId, long epoch, CancellationToken cancellationToken = default);
+
     /// <summary>Up to <paramref name="max"/> entries strictly after <paramref name="after"/> (null: from the oldest kept).</summary>
     Task<IReadOnlyList<StreamEntry>> ReadAsync(string cameraId, string? after, int max, CancellationToken cancellationToken = default);
 

@@ -12,13 +12,22 @@ namespace VideoAnalytics.Gateway.Hosting;
 /// <summary>Registers and maps the gateway: HTTP API, subscriptions, security, problem details, OpenAPI.</summary>
 public static class GatewayServiceCollectionExtensions
 {
-    /// <summary>The silo in this process (all-in-one), or only the shared providers when <c>Gateway:HostSilo</c> is false.</summary>
-    public static IServiceCollection AddGatewaySilo(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>An Orleans silo in this process (all-in-one), or only the shared providers when <c>Gateway:HostSilo</c> is false.</summary>
+    public static IHostApplicationBuilder AddGatewaySilo(this IHostApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
-        var hostSilo = configuration.GetSection(GatewayOptions.Section).GetValue(nameof(GatewayOptions.HostSilo), true);
-        return hostSilo ? services.AddSilo(configuration) : services.AddSiloProviders(configuration);
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
+        if (configuration.GetSection(GatewayOptions.Section).GetValue(nameof(GatewayOptions.HostSilo), true))
+        {
+            builder.AddSiloHost();
+        }
+        else
+        {
+            builder.Services.AddSiloProviders(configuration);
+        }
+
+        return builder;
     }
 
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)

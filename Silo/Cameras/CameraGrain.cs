@@ -1,309 +1,292 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Storage;
 using VideoAnalytics.Contracts.Cameras;
-using VideoAnalytics.Inference.Native.OpenCv;
+using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Silo.Hosting;
+using VideoAnalytics.Silo.Inference;
 using VideoAnalytics.Silo.Pipeline;
+using VideoAnalytics.Silo.Placement;
 using VideoAnalytics.Silo.Telemetry;
 
 namespace VideoAnalytics.Silo.Cameras;
 
 /// <summary>
-/// One camera: reads its source on a dedicated thread, samples frames down to the camera's fps (every frame is
-/// decoded, only the kept ones are converted to BGR) and offers them to its <see cref="FrameSlot"/> (latest frame
-/// wins). Reconnects with backoff forever until stopped or disabled.
+/// The Orleans grain of one camera (key = camera id): the control plane over its <see cref="CameraCapture"/>. Turns
+/// start, edit and stop the capture and report its status; the capture itself runs on a thread of its own and hands
+/// frames to this silo's inference grain by reference.
 /// </summary>
 /// <remarks>
-/// <para>Threading: the capture state (source, sampler, backoff, the frame being filled) lives in a
-/// <see cref="CaptureLoop"/> owned by one thread. Other threads talk to it only through <see cref="Update"/> (a new
-/// spec the loop picks up between reads), <see cref="StopAsync"/> and the <see cref="Status"/> snapshot.</para>
-/// <para>Blocked reads: FFmpeg reads time out after <c>min(ReadTimeout, WatchdogTimeout)</c>, and the loop itself
-/// treats a frameless <see cref="CameraOptions.WatchdogTimeout"/> as a stall. Should a native read still not return
-/// (a backend without timeouts), a watchdog timer abandons that loop: it bumps the generation and starts a fresh
-/// loop on a new thread. The stuck thread keeps its source and frame buffer; when its read finally returns it sees it
-/// is stale, disposes the source itself and exits. A native handle is thus never released while another thread is
-/// inside it, and nothing stale is ever offered or published.</para>
-/// <para>States: <c>Failed</c> without retry for URLs that cannot work as written (malformed, unsupported scheme,
-/// outside the media roots) until the spec changes; <c>Failed</c> with retries for a file that cannot be opened or
-/// decoded (it may be replaced); <c>Reconnecting</c> with retries for network sources.</para>
+/// <para>Fencing: every capture start takes the next epoch through an optimistic-concurrency write of the grain state
+/// and raises the camera's stream fence to it before the first frame; every frame carries it. An older activation
+/// that is still running somewhere (its silo was frozen, then resumed) is refused by the stream from then on.</para>
+/// <para>Staying alive: the keeper of every silo calls <see cref="RunAsync"/> for each enabled camera, every few
+/// seconds and at once when membership changes, and a reminder per enabled camera does the same once a minute should
+/// every keeper miss it. <see cref="KeepAliveAttribute"/> keeps a running camera from being collected as idle.</para>
+/// <para>Moving: when a silo joins, the cameras it now wins answer the next keeper call with
+/// <see cref="CameraRunResult.Moving"/>, stop and deactivate; the keeper's next call activates them there.</para>
 /// </remarks>
-public sealed partial class CameraGrain : IAsyncDisposable
+[CameraPlacement]
+[KeepAlive]
+public sealed partial class CameraGrain(
+    [PersistentState("camera", CameraGrain.StorageName)] IPersistentState<CameraGrainState> state,
+    ICameraRegistry registry,
+    ICameraStatusBoard statusBoard,
+    IDetectionStreams streams,
+    InferenceHost inference,
+    ModelCatalog models,
+    CameraPlacement placement,
+    IOptions<CameraOptions> cameraOptions,
+    PipelineMetrics metrics,
+    SiloIdentity identity,
+    TimeProvider time,
+    ILoggerFactory loggerFactory) : Grain, ICameraGrain, IRemindable
 {
-    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan RateWindowLength = TimeSpan.FromSeconds(3);
+    /// <summary>The grain storage camera state lives in.</summary>
+    public const string StorageName = "cameras";
 
-    private readonly FrameSlot _slot;
-    private readonly CameraOptions _options;
-    private readonly PipelineMetrics _metrics;
-    private readonly TimeProvider _time;
-    private readonly ILogger<CameraGrain> _logger;
-    private readonly string _silo;
-    private readonly KeyValuePair<string, object?> _cameraTag;
-    private readonly KeyValuePair<string, object?> _replacedTag = new("reason", "replaced");
-    private readonly Lock _gate = new();
-    private readonly ManualResetEventSlim _wake = new(false);
-    private readonly RateWindow _inputRate;
-    private readonly RateWindow _processedRate;
-    private volatile CameraSpec _spec;
-    private volatile bool _stopping;
-    private volatile CaptureLoop? _loop;
-    private ITimer? _watchdog;
-    private Task? _stopTask;
-    private int _generation;
-    private CameraState _state = CameraState.Starting;
-    private string? _lastError;
-    private long _lastFrameUtcTicks;
-    private long _framesRead;
-    private long _framesCaptured;
+    internal const string KeepRunningReminder = "keep-running";
 
-    public CameraGrain(CameraSpec spec, FrameSlot slot, CameraOptions options, PipelineMetrics metrics, TimeProvider time,
-        ILogger<CameraGrain> logger, string silo)
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
+    private const int EpochWriteAttempts = 3;
+
+    private readonly ILogger _logger = loggerFactory.CreateLogger<CameraGrain>();
+    private CameraCapture? _capture;
+    private FrameSlot? _slot;
+    private CameraSpec? _spec;
+    private long _epoch;
+    private IGrainTimer? _statusTimer;
+    private bool _reminderRegistered;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<CameraRunResult> RunAsync(CameraSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(slot);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(time);
-        ArgumentNullException.ThrowIfNull(logger);
-        ArgumentException.ThrowIfNullOrEmpty(silo);
-        CheckFps(spec);
-        _spec = spec;
-        _slot = slot;
-        _options = options;
-        _metrics = metrics;
-        _time = time;
-        _logger = logger;
-        _silo = silo;
-        _cameraTag = new KeyValuePair<string, object?>("camera", spec.Id);
-        _inputRate = new RateWindow(time, RateWindowLength);
-        _processedRate = new RateWindow(time, RateWindowLength);
-        OpenOptions = new VideoSourceOptions
+        if (!string.Equals(spec.Id, Id, StringComparison.Ordinal))
         {
-            Backend = VideoBackend.FFmpeg,
-            RtspTransport = options.RtspTransport,
-            OpenTimeout = options.OpenTimeout,
-            // A read must come back in time for the watchdog to act on it.
-            ReadTimeout = options.ReadTimeout < options.WatchdogTimeout ? options.ReadTimeout : options.WatchdogTimeout,
-        };
-    }
+            throw new ArgumentException($"spec for camera '{spec.Id}' sent to camera '{Id}'", nameof(spec));
+        }
 
-    public string Id => _spec.Id;
-
-    /// <summary>How sources are opened (FFmpeg with the configured timeouts). Tests swap in a backend whose reads
-    /// ignore timeouts to exercise the watchdog's abandon path; set it before <see cref="Start"/>.</summary>
-    internal VideoSourceOptions OpenOptions { get; set; }
-
-    /// <summary>The spec the grain was last given.</summary>
-    public CameraSpec Spec => _spec;
-
-    /// <summary>A consistent snapshot of the camera's condition; safe from any thread.</summary>
-    public CameraStatus Status
-    {
-        get
+        if (!spec.Enabled)
         {
-            CameraState state;
-            string? error;
-            lock (_gate)
+            await StopAsync();
+            return CameraRunResult.Running;
+        }
+
+        if (!placement.BelongsHere(Id))
+        {
+            await StopCaptureAsync("placement moves it to another silo");
+            this.DeactivateOnIdle();
+            return CameraRunResult.Moving;
+        }
+
+        await EnsureReminderAsync();
+        if (_capture is not null && _spec is not null && string.Equals(_spec.Model, spec.Model, StringComparison.Ordinal))
+        {
+            if (!_spec.SameAs(spec))
             {
-                state = _state;
-                error = _lastError;
+                _capture.Update(spec);
+                _spec = spec;
+                await SaveSpecAsync(spec);
             }
 
-            var lastFrame = Interlocked.Read(ref _lastFrameUtcTicks);
-            var processed = _slot.Processed;
-            return new CameraStatus
+            return CameraRunResult.Running;
+        }
+
+        // Not running yet, or its model changed (a model change moves the camera to another batch: restart it).
+        await StopCaptureAsync("its model changed");
+        await StartCaptureAsync(spec);
+        return CameraRunResult.Running;
+    }
+
+    public async Task StopAsync()
+    {
+        var last = _capture?.Status ?? await statusBoard.GetAsync(Id) ?? new CameraStatus { Id = Id };
+        await StopCaptureAsync("disabled");
+        await UnregisterReminderAsync();
+        StopStatusReports();
+        if (last.State != CameraState.Stopped || last.Silo is not null)
+        {
+            await statusBoard.ReportAsync(last with { State = CameraState.Stopped, Silo = null, UpdatedAt = time.GetUtcNow() });
+        }
+
+        this.DeactivateOnIdle();
+    }
+
+    public async Task RemoveAsync()
+    {
+        await StopCaptureAsync("removed");
+        await UnregisterReminderAsync();
+        StopStatusReports();
+        await streams.DeleteAsync(Id);
+        await statusBoard.RemoveAsync(Id);
+        if (state.State.Spec is not null)
+        {
+            // The epoch stays: a camera added again under this id must still fence out a stale silo's frames.
+            state.State = state.State with { Spec = null };
+            await state.WriteStateAsync();
+        }
+
+        this.DeactivateOnIdle();
+    }
+
+    public async Task<CameraStatus> GetStatusAsync() =>
+        _capture is not null ? CurrentStatus(_capture) : await statusBoard.GetAsync(Id) ?? new CameraStatus { Id = Id, State = CameraState.Stopped };
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!string.Equals(reminderName, KeepRunningReminder, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var spec = await registry.GetAsync(Id);
+        if (spec is null)
+        {
+            await RemoveAsync();
+        }
+        else
+        {
+            await RunAsync(spec);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        StopStatusReports();
+        await StopCaptureAsync(reason.ReasonCode == DeactivationReasonCode.ShuttingDown ? "the silo is stopping" : reason.Description);
+    }
+
+    private async Task StartCaptureAsync(CameraSpec spec)
+    {
+        _spec = spec;
+
+        // A camera naming a model this silo cannot load fails with the reason and takes no capture resources; the
+        // keeper's next call tries again (the file may have been fixed meanwhile).
+        var device = inference.Grains.Count > 0 ? inference.Grains[0].Device : default;
+        if (!models.TryGet(spec.Model, device, out _, out var error))
+        {
+            models.ForgetFailure(spec.Model, device);
+            await statusBoard.ReportAsync(new CameraStatus
             {
                 Id = Id,
-                State = state,
+                State = CameraState.Failed,
                 LastError = error,
-                LastFrameAt = lastFrame == 0 ? null : new DateTimeOffset(lastFrame, TimeSpan.Zero),
-                InputFps = _inputRate.Rate(Interlocked.Read(ref _framesRead)),
-                ProcessedFps = _processedRate.Rate(processed),
-                FramesCaptured = Interlocked.Read(ref _framesCaptured),
-                FramesProcessed = processed,
-                FramesDropped = _slot.Dropped,
-                Silo = state == CameraState.Stopped ? null : _silo,
-                UpdatedAt = _time.GetUtcNow(),
-            };
+                Silo = identity.Name,
+                UpdatedAt = time.GetUtcNow(),
+                Epoch = state.State.Epoch,
+            });
+            return;
         }
+
+        var epoch = await TakeEpochAsync(spec);
+        await streams.FenceAsync(Id, epoch);
+        var slot = inference.Attach(spec);
+        slot.Epoch = epoch;
+        var capture = new CameraCapture(spec, slot, cameraOptions.Value, metrics, time, loggerFactory.CreateLogger<CameraCapture>(), identity.Name);
+        _slot = slot;
+        _capture = capture;
+        _epoch = epoch;
+        capture.Start();
+        _statusTimer ??= this.RegisterGrainTimer(ReportStatusAsync, new GrainTimerCreationOptions(StatusInterval, StatusInterval));
+        var source = UrlRedaction.Redact(spec.Url);
+        LogStarted(Id, identity.Name, source, spec.Model, epoch);
+        await statusBoard.ReportAsync(CurrentStatus(capture));
     }
 
-    /// <summary>Starts capturing on a dedicated thread. Calling it again does nothing.</summary>
-    public void Start()
+    private async Task StopCaptureAsync(string reason)
     {
-        lock (_gate)
+        var capture = _capture;
+        var slot = _slot;
+        _capture = null;
+        _slot = null;
+        if (capture is null)
         {
-            if (_stopping || _loop is not null)
-            {
-                return;
-            }
-
-            var period = _options.WatchdogTimeout / 4;
-            if (period < TimeSpan.FromMilliseconds(100))
-            {
-                period = TimeSpan.FromMilliseconds(100);
-            }
-
-            _watchdog = _time.CreateTimer(static state => ((CameraGrain)state!).CheckBlockedRead(), this, period, period);
-            StartLoopLocked(replacesStuckLoop: false);
+            return;
         }
+
+        // Stopping closes the slot at once, so nothing of this activation is offered for inference after this.
+        await capture.StopAsync();
+        inference.Detach(slot!);
+        LogLeft(Id, identity.Name, reason);
     }
 
-    /// <summary>
-    /// Applies an edited spec: a new URL reopens the source, a new fps resamples, disabling stops capture and
-    /// releases the source (state <see cref="CameraState.Stopped"/>), enabling again restarts it.
-    /// </summary>
-    public void Update(CameraSpec spec)
+    // Optimistic concurrency: a write fails when another activation wrote since we read, and we read again.
+    private async Task<long> TakeEpochAsync(CameraSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Id != Id)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new ArgumentException($"spec for camera '{spec.Id}' given to camera '{Id}'", nameof(spec));
-        }
-
-        CheckFps(spec);
-        _spec = spec;
-        _slot.Spec = spec;
-        _wake.Set();
-    }
-
-    /// <summary>
-    /// Stops capturing: the state becomes <see cref="CameraState.Stopped"/> and the slot is closed at once; waits up
-    /// to a second for the capture thread, which otherwise exits (releasing its source) when its native call returns.
-    /// </summary>
-    public Task StopAsync()
-    {
-        lock (_gate)
-        {
-            _stopTask ??= StopCoreAsync();
-            return _stopTask;
-        }
-    }
-
-    /// <summary>Same as <see cref="StopAsync"/>. The wake-up event is left to the GC: a capture thread abandoned
-    /// inside a native call may still touch it when that call returns.</summary>
-    public async ValueTask DisposeAsync() => await StopAsync();
-
-    private async Task StopCoreAsync()
-    {
-        CaptureLoop? loop;
-        lock (_gate)
-        {
-            _stopping = true;
-            _generation++;
-            _state = CameraState.Stopped;
-            loop = _loop;
-            _loop = null;
-        }
-
-        _wake.Set();
-        if (_watchdog is not null)
-        {
-            await _watchdog.DisposeAsync();
-        }
-
-        _slot.Close();
-        if (loop is not null)
-        {
+            state.State = state.State with { Epoch = state.State.Epoch + 1, Spec = spec };
             try
             {
-                await loop.Exited.WaitAsync(StopWait);
+                await state.WriteStateAsync();
+                return state.State.Epoch;
             }
-            catch (TimeoutException)
+            catch (InconsistentStateException) when (attempt < EpochWriteAttempts)
             {
-                CameraLog.StopAbandoned(_logger, Id, StopWait);
+                await state.ReadStateAsync();
             }
         }
-
-        CameraLog.Stopped(_logger, Id, "removed");
     }
 
-    private void StartLoopLocked(bool replacesStuckLoop)
+    private async Task SaveSpecAsync(CameraSpec spec)
     {
-        var loop = new CaptureLoop(this, _generation, replacesStuckLoop);
-        _loop = loop;
-        var thread = new Thread(loop.Run)
-        {
-            IsBackground = true,
-            Name = "camera " + Id,
-        };
-        thread.Start();
+        state.State = state.State with { Spec = spec };
+        await state.WriteStateAsync();
     }
 
-    // Watchdog timer: the last line of defence when a native read ignores its timeout.
-    private void CheckBlockedRead()
+    private async Task ReportStatusAsync(CancellationToken cancellationToken)
     {
-        var loop = _loop;
-        if (loop is null || _stopping)
+        if (_capture is null)
         {
             return;
         }
 
-        var started = Volatile.Read(ref loop.ReadStartedAt);
-        if (started == 0)
+        try
         {
-            return;
+            await statusBoard.ReportAsync(CurrentStatus(_capture), cancellationToken);
         }
-
-        var limit = (_options.ReadTimeout > _options.WatchdogTimeout ? _options.ReadTimeout : _options.WatchdogTimeout) + AbandonGrace;
-        var blocked = _time.GetElapsedTime(started);
-        if (blocked < limit)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return;
+            LogStatusFailed(Id, e.Message);
         }
-
-        lock (_gate)
-        {
-            if (_stopping || !ReferenceEquals(_loop, loop))
-            {
-                return;
-            }
-
-            _generation++;
-            _state = CameraState.Reconnecting;
-            _lastError = $"watchdog: a read blocked for {blocked.TotalSeconds:0.#} s; the source was abandoned";
-            StartLoopLocked(replacesStuckLoop: true);
-        }
-
-        _metrics.Reconnects.Add(1, _cameraTag);
-        CameraLog.Abandoned(_logger, Id, blocked);
     }
 
-    private bool IsCurrent(int generation) => !_stopping && Volatile.Read(ref _generation) == generation;
+    private CameraStatus CurrentStatus(CameraCapture capture) => capture.Status with { Epoch = _epoch };
 
-    /// <summary>Sets state (and error, when given) unless <paramref name="generation"/> was superseded.</summary>
-    private void Publish(int generation, CameraState state, string? error)
+    private void StopStatusReports()
     {
-        lock (_gate)
-        {
-            if (_generation != generation || _stopping)
-            {
-                return;
-            }
-
-            _state = state;
-            if (error is not null)
-            {
-                _lastError = UrlRedaction.Redact(error);
-            }
-        }
+        _statusTimer?.Dispose();
+        _statusTimer = null;
     }
 
-    private CameraState CurrentState
+    private async Task EnsureReminderAsync()
     {
-        get
+        if (!_reminderRegistered)
         {
-            lock (_gate)
-            {
-                return _state;
-            }
+            await this.RegisterOrUpdateReminder(KeepRunningReminder, ReminderPeriod, ReminderPeriod);
+            _reminderRegistered = true;
         }
     }
 
-    private static void CheckFps(CameraSpec spec)
+    private async Task UnregisterReminderAsync()
     {
-        if (!(spec.Fps > 0) || double.IsInfinity(spec.Fps))
+        _reminderRegistered = false;
+        if (await this.GetReminder(KeepRunningReminder) is { } reminder)
         {
-            throw new ArgumentOutOfRangeException(nameof(spec), spec.Fps, "a camera's fps must be a positive number");
+            await this.UnregisterReminder(reminder);
         }
     }
+
+    [LoggerMessage(EventId = 2120, Level = LogLevel.Information, Message = "Camera {Camera} started on silo {Silo} ({Url}, model {Model}, epoch {Epoch})")]
+    private partial void LogStarted(string camera, string silo, string url, string model, long epoch);
+
+    [LoggerMessage(EventId = 2121, Level = LogLevel.Information, Message = "Camera {Camera} left silo {Silo}: {Reason}")]
+    private partial void LogLeft(string camera, string silo, string reason);
+
+    [LoggerMessage(EventId = 2122, Level = LogLevel.Warning, Message = "Reporting the status of camera {Camera} failed: {Reason}")]
+    private partial void LogStatusFailed(string camera, string reason);
 }

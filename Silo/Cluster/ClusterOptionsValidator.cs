@@ -1,15 +1,17 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace VideoAnalytics.Silo.Cluster;
 
 /// <summary>
-/// Checks <see cref="ClusterOptions"/> as a whole; messages name the key (<c>Cluster:SiloTimeout</c>) so a bad
+/// Checks <see cref="ClusterOptions"/> as a whole; messages name the key (<c>Cluster:ProbeTimeout</c>) so a bad
 /// setting stops the process at start with the reason.
 /// </summary>
 public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
 {
     private static readonly TimeSpan Minimum = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Maximum = TimeSpan.FromMinutes(10);
 
     public ValidateOptionsResult Validate(string? name, ClusterOptions options)
     {
@@ -29,25 +31,27 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
             failures.Add($"{ClusterOptions.Section}:{nameof(ClusterOptions.Redis)} is required when {ClusterOptions.Section}:{nameof(ClusterOptions.Provider)} is Redis (e.g. 127.0.0.1:6379).");
         }
 
-        CheckAtLeast(failures, nameof(ClusterOptions.HeartbeatInterval), options.HeartbeatInterval);
-        CheckAtLeast(failures, nameof(ClusterOptions.SiloTimeout), options.SiloTimeout);
-        CheckAtLeast(failures, nameof(ClusterOptions.LeaseDuration), options.LeaseDuration);
-
-        // A silo must get at least two heartbeats in per timeout, or one late heartbeat declares a live silo dead.
-        if (options.SiloTimeout < options.HeartbeatInterval * 2)
+        if (!string.IsNullOrEmpty(options.AdvertisedAddress) && !IPAddress.TryParse(options.AdvertisedAddress, out _))
         {
-            failures.Add($"{ClusterOptions.Section}:{nameof(ClusterOptions.SiloTimeout)} ({options.SiloTimeout}) must be at least twice "
-                + $"{ClusterOptions.Section}:{nameof(ClusterOptions.HeartbeatInterval)} ({options.HeartbeatInterval}).");
+            failures.Add($"{ClusterOptions.Section}:{nameof(ClusterOptions.AdvertisedAddress)} ('{options.AdvertisedAddress}') must be an IP address.");
         }
 
+        if (options.SiloPort == options.GatewayPort)
+        {
+            failures.Add($"{ClusterOptions.Section}:{nameof(ClusterOptions.SiloPort)} and {ClusterOptions.Section}:{nameof(ClusterOptions.GatewayPort)} must differ (both {options.SiloPort}).");
+        }
+
+        CheckRange(failures, nameof(ClusterOptions.ProbeTimeout), options.ProbeTimeout);
+        CheckRange(failures, nameof(ClusterOptions.TableRefreshTimeout), options.TableRefreshTimeout);
+        CheckRange(failures, nameof(ClusterOptions.IAmAlivePublishTimeout), options.IAmAlivePublishTimeout);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void CheckAtLeast(List<string> failures, string key, TimeSpan value)
+    private static void CheckRange(List<string> failures, string key, TimeSpan value)
     {
-        if (value < Minimum)
+        if (value < Minimum || value > Maximum)
         {
-            failures.Add($"{ClusterOptions.Section}:{key} ({value}) must be at least {Minimum.TotalMilliseconds} ms.");
+            failures.Add($"{ClusterOptions.Section}:{key} ({value}) must lie between {Minimum.TotalMilliseconds} ms and {Maximum.TotalMinutes} minutes.");
         }
     }
 }

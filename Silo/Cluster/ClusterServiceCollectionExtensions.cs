@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
-using VideoAnalytics.Silo.Hosting;
 
 namespace VideoAnalytics.Silo.Cluster;
 
@@ -15,17 +14,6 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<IDetectionStreams, RedisDetectionStreams>();
         services.AddSingleton<ICameraRegistry, RedisCameraRegistry>();
         services.AddSingleton<ICameraStatusBoard, RedisCameraStatusBoard>();
-        return services;
-    }
-
-    /// <summary>Membership and leased placement: what makes a process a silo of the cluster.</summary>
-    public static IServiceCollection AddRedisOwnership(this IServiceCollection services)
-    {
-        services.AddSingleton<ClusterMembership>();
-        services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
-        services.AddSingleton<RedisCameraOwnership>();
-        services.AddSingleton<ICameraOwnership>(sp => sp.GetRequiredService<RedisCameraOwnership>());
-        services.AddHostedService(sp => sp.GetRequiredService<RedisCameraOwnership>());
         return services;
     }
 }

@@ -28,7 +28,7 @@ public sealed partial class RedisConnection : IDisposable
         Keys = new ClusterKeys(settings.KeyPrefix);
         Endpoint = RedisEndpoint.Parse(settings.Redis ?? throw new InvalidOperationException("Cluster:Redis is not set"));
 
-        // Commands fail fast while Redis is away instead of queueing: leases must notice within their duration.
+        // Commands fail fast while Redis is away instead of queueing: a camera's publish must not wait on a dead Redis.
         _commands = new RespCommandConnection(Endpoint, CommandTimeout);
         _subscriber = new Lazy<RedisSubscriber>(() => new RedisSubscriber(Endpoint, CommandTimeout, reason => LogSubscriberError(reason)));
     }

@@ -14,9 +14,9 @@ namespace VideoAnalytics.Silo.Cluster;
 /// <remarks>
 /// <para>Ids: an entry's id is its capture time in ms (or the previous entry's, when a clock runs behind) with a
 /// Redis-assigned sequence, so ids increase strictly and a capture-time range maps onto an id range.</para>
-/// <para>Fencing: one Lua script checks the frame's epoch against the camera's lease epoch counter and the newest
-/// epoch the stream accepted, and only then appends, so a silo that lost its lease can never slip a frame in
-/// between the check and the append.</para>
+/// <para>Fencing: one Lua script checks the frame's epoch against the camera's fence (raised by every new activation
+/// of the camera and by every accepted frame) and only then appends, so a silo still running a superseded
+/// activation can never slip a frame in between the check and the append.</para>
 /// <para>Waiting: the command connection is shared, so a blocking read (XREAD BLOCK) would stall every caller; an
 /// append is announced on a pub/sub channel instead; a waiter also re-checks every second in case an announcement was lost
 /// while Redis reconnected.</para>
@@ -25,10 +25,9 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 {
     private const string PublishScript = """
         local epoch = tonumber(ARGV[1])
-        local leased = tonumber(redis.call('GET', KEYS[2]) or '0')
-        local fence = tonumber(redis.call('GET', KEYS[3]) or '0')
-        if epoch < leased or epoch < fence then return false end
-        if epoch > fence then redis.call('SET', KEYS[3], ARGV[1]) end
+        local fence = tonumber(redis.call('GET', KEYS[2]) or '0')
+        if epoch < fence then return false end
+        if epoch > fence then redis.call('SET', KEYS[2], ARGV[1]) end
         local ms = tonumber(ARGV[4])
         local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
         if last[1] then
@@ -36,12 +35,18 @@ public sealed class RedisDetectionStreams : IDetectionStreams
           if lastMs > ms then ms = lastMs end
         end
         local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], string.format('%d-*', ms), 'f', ARGV[3], 't', ARGV[5])
-        redis.call('SADD', KEYS[4], ARGV[7])
+        redis.call('SADD', KEYS[3], ARGV[7])
         redis.call('PUBLISH', ARGV[6], id)
         return id
         """;
 
-    // The epoch counter stays: a re-added camera's leases must keep fencing out the old ones' frames. Waiters wake.
+    private const string FenceScript = """
+        local fence = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if tonumber(ARGV[1]) > fence then redis.call('SET', KEYS[1], ARGV[1]) end
+        return 1
+        """;
+
+    // (A re-added camera's activations keep taking higher epochs: the counter lives in its grain state.) Waiters wake.
     private const string DeleteScript = """
         redis.call('DEL', KEYS[1], KEYS[2])
         redis.call('SREM', KEYS[3], ARGV[1])
@@ -81,11 +86,14 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         var captureMs = Math.Max(0, frame.Timestamp.ToUnixTimeMilliseconds());
         var result = await _redis.EvalAsync(
             PublishScript,
-            [Keys.Stream(camera), Keys.Epoch(camera), Keys.Fence(camera), Keys.Streams],
+            [Keys.Stream(camera), Keys.Fence(camera), Keys.Streams],
             frame.Epoch, _history, JsonSerializer.Serialize(frame, Json), captureMs,
             frame.Timestamp.UtcTicks, Keys.Appended(camera), camera);
         return result.IsNull ? null : result.ToString();
     }
+
+    public async Task FenceAsync(string cameraId, long epoch, CancellationToken cancellationToken = default) =>
+        await _redis.EvalAsync(FenceScript, [Keys.Fence(cameraId)], epoch);
 
     public async Task<IReadOnlyList<StreamEntry>> ReadAsync(string cameraId, string? after, int max, CancellationToken cancellationToken = default)
     {
@@ -181,7 +189,6 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 
     public async Task DeleteAsync(string cameraId, CancellationToken cancellationToken = default)
     {
-        // The epoch counter stays: a re-added camera's leases must keep fencing out the old ones' frames.
         await _redis.EvalAsync(DeleteScript, [Keys.Stream(cameraId), Keys.Fence(cameraId), Keys.Streams], cameraId, Keys.Appended(cameraId));
     }
 

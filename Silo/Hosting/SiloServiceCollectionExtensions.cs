@@ -2,12 +2,14 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Silo.Cameras;
 using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Inference;
 using VideoAnalytics.Silo.Pipeline;
+using VideoAnalytics.Silo.Placement;
 using VideoAnalytics.Silo.Registry;
 using VideoAnalytics.Silo.Streams;
 using VideoAnalytics.Silo.Telemetry;
@@ -15,28 +17,23 @@ using VideoAnalytics.Silo.Telemetry;
 namespace VideoAnalytics.Silo.Hosting;
 
 /// <summary>
-/// Registers the silo: camera and inference grains, their supervisor, and the providers the <c>Cluster</c> section
-/// picks (in-memory for one process, Redis for a cluster).
+/// Registers what a silo's grains use: the inference host, the camera keeper, and the providers the <c>Cluster</c>
+/// section picks (in-memory for one process, Redis for a cluster). <see cref="SiloHostingExtensions.AddSiloHost"/>
+/// adds the Orleans runtime on top.
 /// </summary>
 public static class SiloServiceCollectionExtensions
 {
-    /// <summary>A silo: providers, grains and (in a cluster) membership and leases.</summary>
+    /// <summary>The services of a silo; the Orleans runtime itself comes from <see cref="SiloHostingExtensions.AddSiloHost"/>.</summary>
     public static IServiceCollection AddSilo(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSiloProviders(configuration);
-        if (ClusterProviderOf(configuration) == ClusterProvider.Redis)
-        {
-            services.AddRedisOwnership();
-        }
-        else
-        {
-            services.AddSingleton<ICameraOwnership, SingleSiloOwnership>();
-        }
 
+        // Registered before the Orleans silo, so it starts first and stops last: camera grains attach to it.
         services.AddSingleton<InferenceHost>();
         services.AddHostedService(sp => sp.GetRequiredService<InferenceHost>());
-        services.AddSingleton<CameraSupervisor>();
-        services.AddHostedService(sp => sp.GetRequiredService<CameraSupervisor>());
+        services.AddSingleton<CameraPlacement>();
+        services.AddSingleton<CameraKeeper>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<CameraKeeper>());
         return services;
     }
 
@@ -47,7 +44,16 @@ public static class SiloServiceCollectionExtensions
     public static IServiceCollection AddSiloProviders(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        RetiredSettings.ThrowIfSet(configuration);
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        // Binding appends configured list items to the defaults: appsettings' ["cpu"] made Devices ["cpu", "cpu"],
+        // two inference grains splitting the cameras of one CPU. A device or model named twice means it once.
+        services.PostConfigure<InferenceOptions>(o =>
+        {
+            o.Devices = [.. o.Devices.Distinct(StringComparer.OrdinalIgnoreCase)];
+            o.Preload = [.. o.Preload.Distinct(StringComparer.Ordinal)];
+        });
         services.AddCameraOptions(configuration);
         // Media roots may be written relative (appsettings: "models"); they mean the working directory's.
         services.PostConfigure<CameraOptions>(o =>
@@ -64,7 +70,7 @@ public static class SiloServiceCollectionExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PipelineMetrics(sp.GetService<IMeterFactory>()));
-        services.AddSingleton(new SiloIdentity(configuration["Silo:Name"] is { Length: > 0 } name ? name : $"{Environment.MachineName}-{Environment.ProcessId}"));
+        services.AddSingleton(SiloIdentity.From(configuration));
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<AnnotatedFrameTap>();
 
@@ -83,6 +89,6 @@ public static class SiloServiceCollectionExtensions
     }
 
     // Read at registration because it decides which services exist; the options validation reports bad values.
-    private static ClusterProvider ClusterProviderOf(IConfiguration configuration) =>
+    internal static ClusterProvider ClusterProviderOf(IConfiguration configuration) =>
         configuration.GetSection(ClusterOptions.Section).GetValue(nameof(ClusterOptions.Provider), ClusterProvider.InMemory);
 }

@@ -29,6 +29,18 @@ public sealed partial class InferenceHost(
 
     public IReadOnlyList<InferenceGrain> Grains => _grains;
 
+    /// <summary>Ids of the cameras feeding frames to this silo's inference grains now.</summary>
+    public IReadOnlyCollection<string> AttachedCameras
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _owners.Keys.Select(slot => slot.CameraId)];
+            }
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;

@@ -28,7 +28,7 @@ public sealed class CapturedFrame
     /// <summary><see cref="System.Diagnostics.Stopwatch"/> ticks at capture, for latency measurements.</summary>
     public long CapturedTicks { get; set; }
 
-    /// <summary>Fencing epoch of the lease the camera ran under when it captured this frame.</summary>
+    /// <summary>Fencing epoch of the camera activation that captured this frame.</summary>
     public long Epoch { get; set; }
 
     /// <summary>Sets the frame size, growing the buffer when it is too small (a resolution change).</summary>

@@ -30,7 +30,7 @@ public sealed class FrameSlot
     /// <summary>The camera's current spec (model, min score, classes); replaced when the operator edits it.</summary>
     public CameraSpec Spec { get; set; }
 
-    /// <summary>Fencing epoch stamped on frames; the camera grain sets it when it (re)acquires its lease.</summary>
+    /// <summary>Fencing epoch stamped on frames: the camera grain sets the epoch its capture start took.</summary>
     public long Epoch { get; set; }
 
     /// <summary>True once the camera is gone: offers are ignored and the inference grain forgets the slot.</summary>

@@ -22,6 +22,12 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
         return Task.FromResult(_streams.GetOrAdd(id, _ => new CameraStream(_capacity)).Append(frame));
     }
 
+    public Task FenceAsync(string cameraId, long epoch, CancellationToken cancellationToken = default)
+    {
+        _streams.GetOrAdd(cameraId, _ => new CameraStream(_capacity)).Fence(epoch);
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<StreamEntry>> ReadAsync(string cameraId, string? after, int max, CancellationToken cancellationToken = default) =>
         Task.FromResult(_streams.TryGetValue(cameraId, out var s) ? s.Read(Parse(after), max) : (IReadOnlyList<StreamEntry>)[]);
 
@@ -82,7 +88,7 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
             {
                 if (frame.Epoch < _epoch)
                 {
-                    return null; // fenced: produced under a lease that has since been superseded
+                    return null; // fenced: produced by an activation of the camera that has since been superseded
                 }
 
                 _epoch = frame.Epoch;
@@ -95,6 +101,14 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
 
             appended.TrySetResult();
             return position;
+        }
+
+        public void Fence(long epoch)
+        {
+            lock (_gate)
+            {
+                _epoch = Math.Max(_epoch, epoch);
+            }
         }
 
         public IReadOnlyList<StreamEntry> Read(long after, int max)

@@ -52,7 +52,7 @@ public sealed class PipelineTests : IClassFixture<PipelineMedia>
 
         var clock = Stopwatch.StartNew();
         await silo.Registry.RemoveAsync("gone");
-        await Eventually.UntilAsync(() => !silo.Supervisor.RunningCameras.Contains("gone"), TimeSpan.FromSeconds(2), "grain stopped");
+        await Eventually.UntilAsync(() => !silo.Inference.AttachedCameras.Contains("gone"), TimeSpan.FromSeconds(2), "grain stopped");
         await Eventually.UntilAsync(() => silo.Streams.LatestAsync("gone"), e => e is null, TimeSpan.FromSeconds(2) - clock.Elapsed + TimeSpan.FromMilliseconds(200), "stream removed");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.2), $"removal took {clock.Elapsed}");
 
@@ -78,7 +78,7 @@ public sealed class PipelineTests : IClassFixture<PipelineMedia>
         var first = await Eventually.UntilAsync(() => silo.Streams.LatestAsync("good"), e => e is not null, TimeSpan.FromSeconds(20), "good camera publishes");
         await Eventually.UntilAsync(() => silo.Streams.LatestAsync("good"), e => silo.Streams.ComparePositions(e!.Position, first!.Position) > 0, TimeSpan.FromSeconds(10), "good camera continues");
         Assert.Null(await silo.Streams.LatestAsync("missing"));
-        Assert.DoesNotContain("missing", silo.Supervisor.RunningCameras);
+        Assert.DoesNotContain("missing", silo.Inference.AttachedCameras);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class PipelineTests : IClassFixture<PipelineMedia>
         Assert.NotEmpty(after!.Frame.Detections);
 
         await silo.Registry.ReplaceAsync(new CameraSpec { Id = "cam", Url = _media.Clip, Fps = 10, Enabled = false });
-        await Eventually.UntilAsync(() => !silo.Supervisor.RunningCameras.Contains("cam"), TimeSpan.FromSeconds(2), "disabled camera stops");
+        await Eventually.UntilAsync(() => !silo.Inference.AttachedCameras.Contains("cam"), TimeSpan.FromSeconds(2), "disabled camera stops");
         var status = await Eventually.UntilAsync(() => silo.Statuses.GetAsync("cam"), s => s?.State == CameraState.Stopped, TimeSpan.FromSeconds(2), "status stopped");
         Assert.NotNull(status);
     }

@@ -5,11 +5,12 @@ using Microsoft.Extensions.Logging;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Silo.Hosting;
+using VideoAnalytics.Silo.Inference;
 
 namespace VideoAnalytics.Tests.EndToEnd;
 
 /// <summary>
-/// The silo services (camera grains, inference grains, supervisor, in-memory providers) running in the test
+/// An Orleans silo (camera grains, inference grains, keeper, in-memory providers) running in the test
 /// process, configured by a dictionary of settings. Lets end-to-end tests reach the registry, streams and
 /// status board directly.
 /// </summary>
@@ -25,7 +26,7 @@ public sealed class SiloHostFixture : IAsyncDisposable
 
     public ICameraStatusBoard Statuses => _host.Services.GetRequiredService<ICameraStatusBoard>();
 
-    public CameraSupervisor Supervisor => _host.Services.GetRequiredService<CameraSupervisor>();
+    public InferenceHost Inference => _host.Services.GetRequiredService<InferenceHost>();
 
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
@@ -35,7 +36,7 @@ public sealed class SiloHostFixture : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSilo(builder.Configuration);
+        builder.AddSiloHost();
         var host = builder.Build();
         await host.StartAsync();
         return new SiloHostFixture(host);

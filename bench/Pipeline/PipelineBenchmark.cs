@@ -66,7 +66,7 @@ public static class PipelineBenchmark
         var idle = new List<IdleRow>();
         foreach (var (kind, meaning) in new[]
         {
-            ("disabled", "registered with Enabled = false: the supervisor runs no grain for them"),
+            ("disabled", "registered with Enabled = false: the keeper activates no grain for them"),
             ("stalled", "enabled, RTSP URL of a server that accepts the connection and never answers: grains sit in open timeouts and back-off"),
         })
         {

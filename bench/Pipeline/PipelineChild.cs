@@ -17,7 +17,7 @@ using VideoAnalytics.Silo.Hosting;
 namespace VideoAnalytics.Bench.Pipeline;
 
 /// <summary>
-/// The silo (camera grains, inference grain, supervisor, in-memory providers) in a process of its own, as the
+/// The Orleans silo (camera grains, inference grain, keeper, in-memory providers) in a process of its own, as the
 /// end-to-end tests host it, so that its RSS and CPU are the pipeline's alone. Modes: <c>cameras</c> (N cameras
 /// reading the clip at its native rate; frames published per window, capture-to-publish latency), <c>disabled</c>
 /// (N cameras registered with Enabled = false) and <c>stalled</c> (N enabled cameras whose RTSP server accepts the
@@ -49,14 +49,14 @@ public static class PipelineChild
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Error);
-        builder.Services.AddSilo(builder.Configuration);
+        builder.AddSiloHost();
         using var host = builder.Build();
         await host.StartAsync();
         var registry = host.Services.GetRequiredService<ICameraRegistry>();
         var streams = host.Services.GetRequiredService<IDetectionStreams>();
         var statuses = host.Services.GetRequiredService<ICameraStatusBoard>();
-        var supervisor = host.Services.GetRequiredService<CameraSupervisor>();
-        await WaitAsync(() => supervisor.IsReady, TimeSpan.FromSeconds(60), "the silo to become ready");
+        var keeper = host.Services.GetRequiredService<CameraKeeper>();
+        await WaitAsync(() => keeper.IsReady, TimeSpan.FromSeconds(60), "the silo to become ready");
 
         // Baseline: the silo with its model loaded and no cameras.
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -121,7 +121,7 @@ public static class PipelineChild
         }
         else
         {
-            // Idle cameras: let the supervisor reconcile and every grain reach its resting state first.
+            // Idle cameras: let the keeper make its passes and every grain reach its resting state first.
             await Task.Delay(TimeSpan.FromSeconds(o.Double("warmup-seconds")));
             cpu = await CpuPercentAsync(TimeSpan.FromSeconds(windows * windowSeconds));
         }

@@ -5,8 +5,10 @@
 #   deploy/local/cluster.sh start|stop|status
 #
 # Settings (environment): VA_CLUSTER_DIR (state, logs, pids; default .cluster), VA_REDIS_PORT (6390),
-# VA_GATEWAY_PORT (8080), VA_SILOS (2), VA_SILO_BASE_PORT (8181: silo i listens on base+i-1),
-# VA_MODELS (models), VA_CONFIG (Release), and any VA__Section__Key setting, passed to every process.
+# VA_GATEWAY_PORT (8080), VA_SILOS (2), VA_SILO_BASE_PORT (8181: silo i serves /healthz on base+i-1),
+# VA_ORLEANS_BASE_PORT (11111: silo i talks to the other silos on base+i-1, and takes Orleans clients on
+# VA_ORLEANS_GATEWAY_BASE_PORT+i-1, default 30000), VA_MODELS (models), VA_CONFIG (Release), and any
+# VA__Section__Key setting, passed to every process.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,6 +17,8 @@ REDIS_PORT="${VA_REDIS_PORT:-6390}"
 GATEWAY_PORT="${VA_GATEWAY_PORT:-8080}"
 SILOS="${VA_SILOS:-2}"
 SILO_BASE_PORT="${VA_SILO_BASE_PORT:-8181}"
+ORLEANS_BASE_PORT="${VA_ORLEANS_BASE_PORT:-11111}"
+ORLEANS_GATEWAY_BASE_PORT="${VA_ORLEANS_GATEWAY_BASE_PORT:-30000}"
 MODELS="$(realpath -m "${VA_MODELS:-$ROOT/models}")"
 CONFIG="${VA_CONFIG:-Release}"
 SILO_DLL="$ROOT/Silo/bin/$CONFIG/net10.0/VideoAnalytics.Silo.dll"
@@ -42,6 +46,7 @@ cluster_env() {
   export VA__Cluster__Redis="127.0.0.1:$REDIS_PORT"
   export VA__Inference__ModelsDirectory="$MODELS"
   export VA__Cameras__MediaRoots__0="$MODELS"
+  export VA__Cluster__AdvertisedAddress=127.0.0.1
   export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Production}"
 }
 
@@ -67,7 +72,9 @@ start() {
   cluster_env
   for i in $(seq 1 "$SILOS"); do
     local port=$((SILO_BASE_PORT + i - 1))
-    VA__Silo__Name="silo-$i" start_process "silo-$i" dotnet "$SILO_DLL" --urls "http://127.0.0.1:$port"
+    VA__Silo__Name="silo-$i" VA__Cluster__SiloPort=$((ORLEANS_BASE_PORT + i - 1)) \
+      VA__Cluster__GatewayPort=$((ORLEANS_GATEWAY_BASE_PORT + i - 1)) \
+      start_process "silo-$i" dotnet "$SILO_DLL" --urls "http://127.0.0.1:$port"
   done
   # The demo camera (seeded by the gateway) plays the demo clip from the models folder when there is one.
   if [[ -f "$MODELS/demo.mp4" ]]; then export VA__Demo__Url="$MODELS/demo.mp4"; else export VA__Demo__Enabled=false; fi
@@ -83,7 +90,7 @@ stop_process() {
   if alive "$name"; then
     local pid; pid=$(cat "$DIR/$name.pid")
     kill -TERM "$pid"
-    # Silos hand their cameras over on SIGTERM; give them the time to.
+    # Silos leave the Orleans cluster on SIGTERM, deactivating their cameras so the others take them; give them the time to.
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
     echo "  $name stopped"
@@ -105,8 +112,14 @@ status() {
     if alive "$name"; then echo "$name: running (pid $(cat "$pidfile"))"; else echo "$name: dead"; fi
   done
   if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
-    echo "live silos: $(redis-cli -p "$REDIS_PORT" zrange va:silos 0 -1 | tr '\n' ' ')"
     echo "cameras: $(redis-cli -p "$REDIS_PORT" hkeys va:cameras | tr '\n' ' ')"
+    # Each camera's state and the silo running it, from the status board (one JSON document per camera).
+    redis-cli -p "$REDIS_PORT" --raw hvals va:status | /usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    if line.strip():
+        s = json.loads(line)
+        print("  %s: %s on %s (epoch %s)" % (s["id"], s.get("state"), s.get("silo") or "no silo", s.get("epoch", 0)))'
   fi
 }
 

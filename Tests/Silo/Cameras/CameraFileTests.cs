@@ -184,26 +184,26 @@ public sealed class CameraFileTests(CameraMediaFixture media)
         await using var camera = new CameraUnderTest("edited", media.LongClip, CameraUnderTest.Options(media.Root), fps: 25).Start();
         await Eventually.Until(() => camera.Consumer.Count >= 5, Patience, "streaming", camera.Describe);
 
-        camera.Grain.Update(camera.Spec with { Fps = 5 });
+        camera.Capture.Update(camera.Spec with { Fps = 5 });
         var mark = camera.Consumer.Count;
         await Eventually.Until(() => camera.Consumer.Count >= mark + 6, Patience, "frames at the new rate", camera.Describe);
         var offers = camera.Consumer.Offers;
         Assert.Equal(5, offers[^1].Index - offers[^2].Index);
         Assert.Equal(5, offers[^2].Index - offers[^3].Index);
 
-        camera.Grain.Update(camera.Spec with { Fps = 5, Enabled = false });
+        camera.Capture.Update(camera.Spec with { Fps = 5, Enabled = false });
         await Eventually.Until(() => camera.Status.State == CameraState.Stopped, Patience, "stopped", camera.Describe);
         Assert.Null(camera.Status.Silo);
 
-        camera.Grain.Update(camera.Spec with { Fps = 5 });
+        camera.Capture.Update(camera.Spec with { Fps = 5 });
         mark = camera.Consumer.Count;
         await Eventually.Until(() => camera.Status.State == CameraState.Streaming && camera.Consumer.Count > mark + 2, Patience, "streaming again", camera.Describe);
 
-        camera.Grain.Update(camera.Spec with { Url = "/etc/passwd" });
+        camera.Capture.Update(camera.Spec with { Url = "/etc/passwd" });
         await Eventually.Until(() => camera.Status.State == CameraState.Failed, Patience, "refused", camera.Describe);
         Assert.Contains("outside the media roots", camera.Status.LastError, StringComparison.Ordinal);
 
-        camera.Grain.Update(camera.Spec with { Url = media.Media.Clip });
+        camera.Capture.Update(camera.Spec with { Url = media.Media.Clip });
         mark = camera.Consumer.Count;
         await Eventually.Until(() => camera.Status.State == CameraState.Streaming && camera.Consumer.Count > mark + 2, Patience, "streaming the new file", camera.Describe);
     }
@@ -218,7 +218,7 @@ public sealed class CameraFileTests(CameraMediaFixture media)
         await Eventually.Until(() => camera.Status.State == CameraState.Reconnecting, Patience, "reconnecting", camera.Describe);
 
         var clock = Stopwatch.StartNew();
-        await camera.Grain.StopAsync().WaitAsync(TimeSpan.FromSeconds(2));
+        await camera.Capture.StopAsync().WaitAsync(TimeSpan.FromSeconds(2));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2));
         Assert.Equal(CameraState.Stopped, camera.Status.State);

@@ -81,7 +81,7 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
             // must not wait for it. It waits a second for the capture thread, then leaves it; 5 s allows for a busy
             // machine (a soak run once saw more than 2 s) and is still half the open timeout.
             var clock = Stopwatch.StartNew();
-            await camera.Grain.StopAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            await camera.Capture.StopAsync().WaitAsync(TimeSpan.FromSeconds(5));
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
             Assert.Equal(CameraState.Stopped, camera.Status.State);
         }
@@ -102,7 +102,7 @@ public sealed class CameraRtspTests(CameraMediaFixture media)
         options.ReadTimeout = TimeSpan.FromSeconds(4);
         await using var camera = new CameraUnderTest("rtsp-hung", server.Url, options);
         // OpenCV's GStreamer backend has no read timeout: a frozen server blocks the read inside native code.
-        camera.Grain.OpenOptions = new VideoSourceOptions { Backend = VideoBackend.GStreamer, RtspTransport = RtspTransport.Tcp };
+        camera.Capture.OpenOptions = new VideoSourceOptions { Backend = VideoBackend.GStreamer, RtspTransport = RtspTransport.Tcp };
         camera.Start();
         // GStreamer's RTSP start-up is slower than FFmpeg's, much more so on a loaded machine: allow it twice the time.
         await Eventually.Until(() => camera.Status.State == CameraState.Streaming && camera.Consumer.Count >= 3, FirstFrame * 2, "streaming", camera.Describe);

@@ -4,7 +4,7 @@ using VideoAnalytics.Silo.Telemetry;
 
 namespace VideoAnalytics.Tests.Silo.Cameras;
 
-/// <summary>A camera grain wired to a <see cref="TestConsumer"/>, a test logger and its own metrics.</summary>
+/// <summary>A camera capture wired to a <see cref="TestConsumer"/>, a test logger and its own metrics.</summary>
 internal sealed class CameraUnderTest : IAsyncDisposable
 {
     public CameraUnderTest(string id, string url, CameraOptions options, double fps = 5, bool take = true, PipelineMetrics? metrics = null)
@@ -12,7 +12,7 @@ internal sealed class CameraUnderTest : IAsyncDisposable
         Spec = new CameraSpec { Id = id, Url = url, Fps = fps };
         Consumer = new TestConsumer(Spec, take);
         Metrics = metrics ?? new PipelineMetrics();
-        Grain = new CameraGrain(Spec, Consumer.Slot, options, Metrics, TimeProvider.System, Logger, "silo-test");
+        Capture = new CameraCapture(Spec, Consumer.Slot, options, Metrics, TimeProvider.System, Logger, "silo-test");
     }
 
     public CameraSpec Spec { get; }
@@ -21,11 +21,11 @@ internal sealed class CameraUnderTest : IAsyncDisposable
 
     public PipelineMetrics Metrics { get; }
 
-    public TestLogger<CameraGrain> Logger { get; } = new();
+    public TestLogger<CameraCapture> Logger { get; } = new();
 
-    public CameraGrain Grain { get; }
+    public CameraCapture Capture { get; }
 
-    public CameraStatus Status => Grain.Status;
+    public CameraStatus Status => Capture.Status;
 
     /// <summary>Options with test-sized timeouts: 2 s watchdog, 0.2–1 s reconnect backoff.</summary>
     public static CameraOptions Options(string mediaRoot) => new()
@@ -40,7 +40,7 @@ internal sealed class CameraUnderTest : IAsyncDisposable
 
     public CameraUnderTest Start()
     {
-        Grain.Start();
+        Capture.Start();
         return this;
     }
 
@@ -50,5 +50,5 @@ internal sealed class CameraUnderTest : IAsyncDisposable
         return $"{s.Id}: {s.State}, error '{s.LastError}', offered {Consumer.Slot.Offered}, taken {Consumer.Count}, input {s.InputFps:0.0} fps";
     }
 
-    public async ValueTask DisposeAsync() => await Grain.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Capture.DisposeAsync();
 }

@@ -1,4 +1,5 @@
 using VideoAnalytics.Silo.Cluster;
+using VideoAnalytics.Silo.Placement;
 using VideoAnalytics.Silo.Cluster.Resp;
 using VideoAnalytics.Tests.Silo.Cameras;
 using VideoAnalytics.Tests.Support;
@@ -13,7 +14,7 @@ public sealed class RebalanceTests
     private const int SigTerm = 15;
 
     [Fact]
-    public async Task A_joining_silo_takes_exactly_its_cameras_a_stopping_one_hands_them_over_and_a_removed_camera_frees_its_lease()
+    public async Task A_joining_silo_takes_exactly_its_cameras_a_stopping_one_hands_them_over_and_a_removed_camera_stops_everywhere()
     {
         // Camera ids chosen so that the third silo wins some but not all of them.
         SiloMember[] two = [new("silo-1", 1), new("silo-2", 1)];
@@ -47,12 +48,12 @@ public sealed class RebalanceTests
                 else
                 {
                     Assert.Equal(before[camera], after[camera]);
-                    Assert.Equal(epochs[camera], await cluster.EpochAsync(camera)); // never stopped, never re-leased
+                    Assert.Equal(epochs[camera], await cluster.EpochAsync(camera)); // never stopped, never re-activated
                 }
             }
 
-            // A silo stopped gracefully leaves and hands its cameras over: it releases each lease (it says so) and
-            // the survivors restart them, each under the next epoch, with nothing published twice.
+            // A silo stopped gracefully leaves and hands its cameras over: each grain deactivates (it says so) and
+            // the survivors activate them again, each under the next epoch, with nothing published twice.
             var handedOver = expectedMoves.Skip(1).ToList();
             var subscribers = handedOver.ToDictionary(c => c, c => DetectionSubscriber.Start(cluster.Gateway!.BaseAddress, c));
             try
@@ -69,7 +70,7 @@ public sealed class RebalanceTests
                 await Eventually.UntilAsync(() => leaving.HasExited, TimeSpan.FromSeconds(20), "silo-3 exiting");
                 // The exited process's last output lines may still be on their way through the pipe.
                 await Eventually.UntilAsync(
-                    () => handedOver.All(c => leaving.Output.Contains($"Lease on camera {c} released", StringComparison.Ordinal)),
+                    () => handedOver.All(c => leaving.Output.Contains($"Camera {c} left silo silo-3: the silo is stopping", StringComparison.Ordinal)),
                     TimeSpan.FromSeconds(5),
                     "silo-3 logging each hand-over");
                 await Eventually.UntilAsync(() => handedOver.All(c => subscribers[c].Frames.Any(f => f.Epoch == leased[c] + 1)),
@@ -87,12 +88,15 @@ public sealed class RebalanceTests
                 }
             }
 
-            // Removing a camera stops it and gives its lease back at once (not by expiry).
+            // Removing a camera stops it at once: its status goes, and the silo that ran it says it left.
             var removed = cameras.First(c => !expectedMoves.Contains(c));
-            Assert.NotNull(await cluster.LeaseHolderAsync(removed));
+            var ranOn = cluster.Silos[before[removed]];
+            Assert.NotNull(await cluster.Status.GetAsync(removed));
             using var response = await cluster.Gateway!.Client.DeleteAsync(new Uri($"/api/cameras/{removed}", UriKind.Relative));
             Assert.True(response.IsSuccessStatusCode);
-            await Eventually.UntilAsync(() => cluster.LeaseHolderAsync(removed), holder => holder is null, TimeSpan.FromSeconds(5), "the removed camera's lease released");
+            await Eventually.UntilAsync(() => ranOn.Output.Contains($"Camera {removed} left silo {before[removed]}: removed", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(5), "the removed camera stopping");
+            await Eventually.UntilAsync(() => cluster.Status.GetAsync(removed), status => status is null, TimeSpan.FromSeconds(5), "the removed camera's status deleted");
             await Eventually.UntilAsync(() => cluster.Streams.LatestAsync(removed), latest => latest is null, TimeSpan.FromSeconds(5), "the removed camera's stream deleted");
         }
         catch (Exception e) when (e is not OutOfMemoryException)

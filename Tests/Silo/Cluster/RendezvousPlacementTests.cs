@@ -1,4 +1,4 @@
-using VideoAnalytics.Silo.Cluster;
+using VideoAnalytics.Silo.Placement;
 
 namespace VideoAnalytics.Tests.Silo.Cluster;
 

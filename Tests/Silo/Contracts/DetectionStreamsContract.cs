@@ -91,6 +91,20 @@ public abstract class DetectionStreamsContract
     }
 
     [Fact]
+    public async Task A_fence_refuses_older_epochs_before_the_new_activation_publishes_and_never_moves_back()
+    {
+        // A new activation fences out the old one by itself: no frame of the new epoch is needed first.
+        var streams = await CreateAsync();
+        Assert.NotNull(await streams.PublishAsync(Frame("cam", 1, epoch: 4)));
+        await streams.FenceAsync("cam", 5);
+        Assert.Null(await streams.PublishAsync(Frame("cam", 2, epoch: 4)));
+        await streams.FenceAsync("cam", 3);
+        Assert.Null(await streams.PublishAsync(Frame("cam", 3, epoch: 4)));
+        Assert.NotNull(await streams.PublishAsync(Frame("cam", 4, epoch: 5)));
+        Assert.Equal([1L, 4], (await streams.ReadAsync("cam", null, 10)).Select(e => e.Frame.FrameIndex));
+    }
+
+    [Fact]
     public async Task Frames_from_an_older_epoch_are_rejected()
     {
         var streams = await CreateAsync();

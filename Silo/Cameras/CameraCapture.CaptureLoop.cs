@@ -4,13 +4,13 @@ using VideoAnalytics.Silo.Pipeline;
 
 namespace VideoAnalytics.Silo.Cameras;
 
-// The capture side of CameraGrain: one loop per generation, on its own thread.
-public sealed partial class CameraGrain
+// The capture side of CameraCapture: one loop per generation, on its own thread.
+public sealed partial class CameraCapture
 {
     /// <summary>The capture loop of one generation: everything here is touched by its own thread only.</summary>
     private sealed class CaptureLoop
     {
-        private readonly CameraGrain _grain;
+        private readonly CameraCapture _grain;
         private readonly int _generation;
         private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly ReconnectBackoff _backoff;
@@ -25,7 +25,7 @@ public sealed partial class CameraGrain
         /// <summary>TimeProvider timestamp at which the current read began; 0 when not reading. Read by the watchdog.</summary>
         public long ReadStartedAt;
 
-        public CaptureLoop(CameraGrain grain, int generation, bool replacesStuckLoop)
+        public CaptureLoop(CameraCapture grain, int generation, bool replacesStuckLoop)
         {
             _replacesStuckLoop = replacesStuckLoop;
             _grain = grain;

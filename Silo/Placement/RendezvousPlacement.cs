@@ -1,4 +1,4 @@
-namespace VideoAnalytics.Silo.Cluster;
+namespace VideoAnalytics.Silo.Placement;
 
 /// <summary>
 /// Rendezvous (highest-random-weight) hashing: each (silo, camera) pair gets a pseudo-random score and the camera

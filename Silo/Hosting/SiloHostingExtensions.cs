@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using ClusterOptions = VideoAnalytics.Silo.Cluster.ClusterOptions;
+using Orleans.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using StackExchange.Redis;
+using VideoAnalytics.Silo.Cameras;
+using VideoAnalytics.Silo.Cluster;
+using VideoAnalytics.Silo.Placement;
+
+namespace VideoAnalytics.Silo.Hosting;
+
+/// <summary>
+/// Makes a process an Orleans silo running cameras: the services of <see cref="SiloServiceCollectionExtensions.AddSilo"/>
+/// plus the runtime, configured from the <c>Cluster</c> section. One process (<c>InMemory</c>): localhost clustering on
+/// a free loopback port, grain state and reminders in memory. A cluster (<c>Redis</c>): membership, grain directory,
+/// grain state and reminders in Redis, with the membership timing of <see cref="ClusterOptions"/>.
+/// </summary>
+public static class SiloHostingExtensions
+{
+    public static IHostApplicationBuilder AddSiloHost(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        builder.Services.AddSilo(configuration);
+        var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        var identity = SiloIdentity.From(configuration);
+        builder.UseOrleans(silo => Configure(silo, cluster, identity));
+        return builder;
+    }
+
+    /// <summary>What camera grains need of the runtime whatever the clustering: our placement and this silo's capacity.</summary>
+    public static ISiloBuilder AddCameraPlacement(this ISiloBuilder silo, double capacity)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [CameraPlacement.CapacityKey] = capacity.ToString(CultureInfo.InvariantCulture),
+        });
+        silo.AddPlacementDirector<CameraPlacementStrategy, CameraPlacementDirector>();
+        return silo;
+    }
+
+    private static void Configure(ISiloBuilder silo, ClusterOptions cluster, SiloIdentity identity)
+    {
+        silo.Configure<SiloOptions>(o => o.SiloName = identity.Name);
+        silo.AddCameraPlacement(cluster.Capacity);
+        if (cluster.Provider == ClusterProvider.Redis)
+        {
+            ConfigureRedis(silo, cluster);
+        }
+        else
+        {
+            // Nothing outside this process talks to its silo: any free loopback port will do, and no client gateway.
+            silo.UseLocalhostClustering(siloPort: FreeLoopbackPort(), gatewayPort: 0, serviceId: ServiceId(cluster), clusterId: ServiceId(cluster));
+            silo.AddMemoryGrainStorage(CameraGrain.StorageName);
+            silo.UseInMemoryReminderService();
+        }
+    }
+
+    private static void ConfigureRedis(ISiloBuilder silo, ClusterOptions cluster)
+    {
+        // The options are validated at start (ClusterOptionsValidator); a missing connection string fails there first.
+        var redis = ConfigurationOptions.Parse(cluster.Redis ?? string.Empty);
+        redis.AbortOnConnectFail = false;
+        silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+        {
+            o.ServiceId = ServiceId(cluster);
+            o.ClusterId = ServiceId(cluster);
+        });
+        if (IPAddress.TryParse(cluster.AdvertisedAddress, out var advertised))
+        {
+            silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+        silo.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = redis.Clone());
+        silo.AddRedisGrainStorage(CameraGrain.StorageName, o => o.ConfigurationOptions = redis.Clone());
+        silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = cluster.ProbeTimeout;
+            o.MaxProbeTimeout = cluster.ProbeTimeout;
+            o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+            o.TableRefreshTimeout = cluster.TableRefreshTimeout;
+            o.IAmAliveTablePublishTimeout = cluster.IAmAlivePublishTimeout;
+
+            // Votes expire quickly so a cluster that lost silos recently can still agree on the next one; a frozen
+            // process keeps its sockets open, so an open connection must not count as a sign of life (measured: a
+            // SIGSTOPped silo's grains moved after 3.3 s with this off, 8–9 s with it on).
+            o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(20);
+            o.EnableConnectionLivenessCheck = false;
+        });
+    }
+
+    // Orleans' service and cluster id; the key prefix keeps deployments that share one Redis apart.
+    private static string ServiceId(ClusterOptions cluster) => cluster.KeyPrefix.TrimEnd(':') + "-videoanalytics";
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
