@@ -104,7 +104,7 @@ public sealed partial class CameraGrain(
 
     public async Task StopAsync()
     {
-        var last = _capture?.Status ?? await statusBoard.GetAsync(Id) ?? new CameraStatus { Id = Id };
+        var last = _capture is not null ? CurrentStatus(_capture) : await statusBoard.GetAsync(Id) ?? new CameraStatus { Id = Id };
         await StopCaptureAsync("disabled");
         await UnregisterReminderAsync();
         StopStatusReports();

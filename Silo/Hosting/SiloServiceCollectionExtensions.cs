@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using VideoAnalytics.Contracts.Cameras;
@@ -26,6 +27,8 @@ public static class SiloServiceCollectionExtensions
     /// <summary>The services of a silo; the Orleans runtime itself comes from <see cref="SiloHostingExtensions.AddSiloHost"/>.</summary>
     public static IServiceCollection AddSilo(this IServiceCollection services, IConfiguration configuration)
     {
+        // Inside a silo its name is Orleans' (SiloOptions.SiloName, set from Silo:Name): status and placement agree.
+        services.AddSingleton(sp => new SiloIdentity(sp.GetRequiredService<ILocalSiloDetails>().Name));
         services.AddSiloProviders(configuration);
 
         // Registered before the Orleans silo, so it starts first and stops last: camera grains attach to it.
@@ -70,7 +73,7 @@ public static class SiloServiceCollectionExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PipelineMetrics(sp.GetService<IMeterFactory>()));
-        services.AddSingleton(SiloIdentity.From(configuration));
+        services.TryAddSingleton(SiloIdentity.From(configuration));
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<AnnotatedFrameTap>();
 

@@ -1,0 +1,157 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Silo.Cameras;
+using VideoAnalytics.Silo.Hosting;
+using VideoAnalytics.Silo.Placement;
+using VideoAnalytics.Silo.Registry;
+using VideoAnalytics.Silo.Streams;
+using VideoAnalytics.Tests.EndToEnd;
+using Eventually = VideoAnalytics.Tests.Support.Eventually;
+
+namespace VideoAnalytics.Tests.Silo.Cameras;
+
+/// <summary>
+/// Camera grains, the keeper and placement in Orleans' TestingHost: silos in this process sharing one registry,
+/// status board and detection streams (as silos share Redis), file cameras on the tiny model.
+/// </summary>
+[Collection(CameraTestGroup.Name)]
+public sealed class CameraGrainClusterTests(PipelineMedia media) : IClassFixture<PipelineMedia>, IAsyncLifetime
+{
+    private static readonly string[] Cameras = [.. Enumerable.Range(1, 8).Select(i => $"grain-cam-{i}")];
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        Shared.Reset();
+        var builder = new TestClusterBuilder(2);
+        foreach (var (key, value) in media.Settings(new() { ["Inference:IntraOpThreads"] = "1" }))
+        {
+            builder.Properties[key] = value;
+        }
+
+        builder.AddSiloBuilderConfigurator<CameraSilo>();
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task Cameras_spread_by_silo_name_each_activation_takes_a_new_epoch_and_a_joining_silo_takes_exactly_what_it_wins()
+    {
+        foreach (var id in Cameras)
+        {
+            await Shared.Registry.AddAsync(new CameraSpec { Id = id, Url = media.Clip, Fps = 5 });
+        }
+
+        var two = SiloNames();
+        var before = await StreamingAsync(s => s.Silo == Owner(s.Id, two), "every camera streaming where rendezvous puts it");
+        Assert.Equal(2, before.Values.Select(s => s.Silo).Distinct().Count());
+        Assert.All(before.Values, s => Assert.True(s.Epoch > 0, $"{s.Id} reports epoch {s.Epoch}"));
+
+        // A new silo: the keepers hear of it through membership; only the cameras it wins move, each to a new epoch.
+        await _cluster.StartAdditionalSiloAsync();
+        await _cluster.WaitForLivenessToStabilizeAsync();
+        var three = SiloNames();
+        var joined = three.Except(two).Single();
+        var moving = Cameras.Where(c => Owner(c, three) == joined).ToList();
+        var after = await StreamingAsync(s => s.Silo == Owner(s.Id, three), $"the cameras {joined} wins streaming there");
+        foreach (var camera in Cameras)
+        {
+            if (moving.Contains(camera))
+            {
+                Assert.True(after[camera].Epoch > before[camera].Epoch, $"{camera} moved but kept epoch {after[camera].Epoch}");
+            }
+            else
+            {
+                Assert.Equal(before[camera].Epoch, after[camera].Epoch); // never stopped, never re-activated
+            }
+        }
+
+        // The frames a camera published after moving carry the new epoch and keep the stream's order.
+        foreach (var camera in moving)
+        {
+            await Eventually.UntilAsync(() => Shared.Streams.LatestAsync(camera), e => e?.Frame.Epoch == after[camera].Epoch,
+                TimeSpan.FromSeconds(20), $"{camera} publishing under epoch {after[camera].Epoch}");
+        }
+    }
+
+    [Fact]
+    public async Task Disabling_stops_a_camera_and_removing_deletes_its_stream_and_status_while_others_run()
+    {
+        await Shared.Registry.AddAsync(new CameraSpec { Id = "stays", Url = media.Clip, Fps = 5 });
+        await Shared.Registry.AddAsync(new CameraSpec { Id = "goes", Url = media.Clip, Fps = 5 });
+        var running = await StreamingAsync(_ => true, "both cameras streaming", ["stays", "goes"]);
+
+        await Shared.Registry.ReplaceAsync(new CameraSpec { Id = "goes", Url = media.Clip, Fps = 5, Enabled = false });
+        var stopped = await Eventually.UntilAsync(() => Shared.Statuses.GetAsync("goes"), s => s is { State: CameraState.Stopped, Silo: null },
+            TimeSpan.FromSeconds(10), "the disabled camera reported stopped");
+        Assert.Equal(running["goes"].Epoch, stopped!.Epoch);
+
+        // Enabled again: a new activation, a new epoch.
+        await Shared.Registry.ReplaceAsync(new CameraSpec { Id = "goes", Url = media.Clip, Fps = 5 });
+        var again = await StreamingAsync(s => s.Id != "goes" || s.Epoch > running["goes"].Epoch, "the re-enabled camera streaming under a new epoch", ["stays", "goes"]);
+        Assert.Equal(running["stays"].Epoch, again["stays"].Epoch);
+
+        await Shared.Registry.RemoveAsync("goes");
+        await Eventually.UntilAsync(async () => (await Shared.Statuses.GetAsync("goes"), await Shared.Streams.LatestAsync("goes")),
+            r => r.Item1 is null && r.Item2 is null, TimeSpan.FromSeconds(10), "the removed camera's status and stream deleted");
+        var mark = (await Shared.Streams.LatestAsync("stays"))!.Position;
+        await Eventually.UntilAsync(() => Shared.Streams.LatestAsync("stays"), e => Shared.Streams.ComparePositions(e!.Position, mark) > 0,
+            TimeSpan.FromSeconds(10), "the other camera still publishing");
+        Assert.Null(await Shared.Statuses.GetAsync("goes"));
+    }
+
+    private List<string> SiloNames() => [.. _cluster.GetActiveSilos().Select(s => s.Name)];
+
+    private static string Owner(string camera, IReadOnlyList<string> silos) =>
+        RendezvousPlacement.Owner(camera, [.. silos.Select(name => new SiloMember(name, 1))])!;
+
+    private static async Task<Dictionary<string, CameraStatus>> StreamingAsync(Func<CameraStatus, bool> also, string what, string[]? cameras = null)
+    {
+        cameras ??= Cameras;
+        var statuses = await Eventually.UntilAsync(
+            async () => (await Shared.Statuses.ListAsync()).Where(s => cameras.Contains(s.Id)).ToList(),
+            list => list.Count == cameras.Length && list.All(s => s.State == CameraState.Streaming && s.FramesProcessed > 0 && also(s)),
+            TimeSpan.FromSeconds(60),
+            what);
+        return statuses.ToDictionary(s => s.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>What the silos share, as silos of a cluster share Redis (each test silo has its own container).</summary>
+    private static class Shared
+    {
+        public static ICameraRegistry Registry { get; private set; } = null!;
+
+        public static ICameraStatusBoard Statuses { get; private set; } = null!;
+
+        public static IDetectionStreams Streams { get; private set; } = null!;
+
+        public static void Reset()
+        {
+            Registry = new JsonFileCameraRegistry(Options.Create(new RegistryOptions { DataDirectory = string.Empty }));
+            Statuses = new InMemoryCameraStatusBoard();
+            Streams = new InMemoryDetectionStreams(Options.Create(new StreamOptions()));
+        }
+    }
+
+    /// <summary>A test silo: our services (with the shared providers), camera placement, grain state and reminders in memory.</summary>
+    private sealed class CameraSilo : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.Services.AddSilo(siloBuilder.Configuration);
+            siloBuilder.Services.AddSingleton(Shared.Registry);
+            siloBuilder.Services.AddSingleton(Shared.Statuses);
+            siloBuilder.Services.AddSingleton(Shared.Streams);
+            siloBuilder.AddCameraPlacement(capacity: 1);
+            siloBuilder.AddMemoryGrainStorage(CameraGrain.StorageName);
+            siloBuilder.UseInMemoryReminderService();
+        }
+    }
+}
