@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace VideoAnalytics.Contracts.Cameras;
 
 /// <summary>
@@ -23,4 +25,12 @@ public interface ICameraGrain : IGrainWithStringKey
 
     /// <summary>The camera's current condition as this activation sees it.</summary>
     Task<CameraStatus> GetStatusAsync();
+
+    /// <summary>
+    /// The camera's next analysed frame with its detections drawn, as a JPEG; null when the camera is not running or
+    /// no frame was analysed within <paramref name="timeout"/>. Frames are drawn and encoded only while someone waits.
+    /// Interleaves with the grain's other calls: waiting for a frame holds up no control call.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<AnnotatedFrame?> NextAnnotatedFrameAsync(TimeSpan timeout);
 }

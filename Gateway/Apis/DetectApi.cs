@@ -1,22 +1,14 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Gateway.Security;
-using VideoAnalytics.Inference;
-using VideoAnalytics.Inference.Native.OpenCv;
-using VideoAnalytics.Inference.Native.Ort;
-using VideoAnalytics.Silo.Inference;
 
 namespace VideoAnalytics.Gateway.Apis;
 
 /// <summary>One-off detection on an uploaded image: POST /api/detect with a JPEG or PNG body.</summary>
 public static class DetectApi
 {
-    /// <summary>Decoded images larger than this many pixels are refused (a small PNG can claim a huge canvas).</summary>
-    public const long MaxPixels = 40_000_000;
-
     public static IEndpointRouteBuilder MapDetectApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/detect", DetectAsync)
@@ -28,11 +20,11 @@ public static class DetectApi
     }
 
     private static async Task<Results<Ok<DetectionFrame>, ProblemHttpResult>> DetectAsync(
-        HttpContext context, ModelCatalog catalog, InferenceHost inference, IOptions<ApiKeyOptions> security, TimeProvider clock)
+        HttpContext context, IGrainFactory grains, IOptions<ApiKeyOptions> security)
     {
         var request = context.Request;
         var query = request.Query;
-        var model = query["model"].ToString() is { Length: > 0 } named ? named : CameraSpec.DefaultModel;
+        var model = query["model"].ToString() is { Length: > 0 } named ? named : null;
         if (!QueryValues.TryDouble(query, "minScore", 0.4, 0, 1, out var minScore, out var error))
         {
             return Problems.BadRequest(error!);
@@ -50,11 +42,6 @@ public static class DetectApi
             return Problems.TooLarge(limit);
         }
 
-        if (!catalog.Exists(model) || !catalog.TryGet(model, DeviceOf(inference), out var detector, out _))
-        {
-            return Problems.BadRequest($"model: unknown model '{model}'; available: {string.Join(", ", catalog.Names())}");
-        }
-
         byte[] encoded;
         try
         {
@@ -65,74 +52,11 @@ public static class DetectApi
             return Problems.TooLarge(limit);
         }
 
-        if (encoded.Length == 0)
-        {
-            return Problems.BadRequest("the body is empty: send the image's bytes");
-        }
-
-        var captured = clock.GetUtcNow();
-        BgrLayout layout;
-        try
-        {
-            layout = ImageCodec.QueryImage(encoded);
-        }
-        catch (OpenCvException)
-        {
-            return Problems.BadRequest("the body is not a decodable JPEG or PNG image");
-        }
-
-        if (layout.Width <= 0 || layout.Height <= 0 || (long)layout.Width * layout.Height > MaxPixels)
-        {
-            return Problems.BadRequest($"the image is {layout.Width}x{layout.Height}; at most {MaxPixels} pixels are accepted");
-        }
-
-        var pixels = ArrayPool<byte>.Shared.Rent(checked((int)layout.RequiredBytes));
-        try
-        {
-            try
-            {
-                layout = ImageCodec.Decode(encoded, pixels);
-            }
-            catch (OpenCvException)
-            {
-                return Problems.BadRequest("the body is not a decodable JPEG or PNG image");
-            }
-
-            var results = new DetectionBatch();
-            var started = TimeProvider.System.GetTimestamp();
-            detector!.Detect([new BgrFrame(pixels.AsMemory(0, (int)layout.RequiredBytes), layout.Width, layout.Height, layout.Stride)], results);
-            var inferenceMs = Math.Round(TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, 2);
-            var labels = detector.Model.Labels;
-            var kept = new List<DetectedObject>();
-            foreach (var d in results[0])
-            {
-                if (d.Score < minScore)
-                {
-                    break; // highest score first
-                }
-
-                kept.Add(new DetectedObject(d.ClassId, labels[d.ClassId], d.Score, new BoundingBox(d.X1, d.Y1, d.X2, d.Y2)));
-            }
-
-            return TypedResults.Ok(new DetectionFrame
-            {
-                CameraId = null,
-                Timestamp = captured,
-                Width = layout.Width,
-                Height = layout.Height,
-                Model = model,
-                Detections = kept,
-                LatencyMs = new FrameLatency(0, inferenceMs, inferenceMs),
-            });
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(pixels);
-        }
+        // An inference worker of the silo this call reaches decodes and runs the model: this process in the
+        // all-in-one service, a silo of the cluster otherwise. Only the encoded image travels.
+        var result = await grains.GetGrain<IImageDetectionGrain>(0).DetectAsync(encoded, model, minScore);
+        return result.Frame is { } frame ? TypedResults.Ok(frame) : Problems.BadRequest(result.Error ?? "the image could not be analysed");
     }
-
-    private static ExecutionDevice DeviceOf(InferenceHost inference) =>
-        inference.Grains.Count > 0 ? inference.Grains[0].Device : ExecutionDevice.Cpu;
 
     /// <summary>Reads the whole body, refusing more than <paramref name="limit"/> bytes even when no Content-Length was sent.</summary>
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)

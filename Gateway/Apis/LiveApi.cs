@@ -3,19 +3,20 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Gateway.Live;
-using VideoAnalytics.Silo.Pipeline;
 
 namespace VideoAnalytics.Gateway.Apis;
 
 /// <summary>
 /// Annotated pictures of a camera: a JPEG snapshot of its next analysed frame, and an MJPEG stream
 /// (multipart/x-mixed-replace, what an &lt;img&gt; tag plays) at most <see cref="LiveOptions.MaxFps"/>.
-/// Frames are drawn and encoded only while someone watches (see <see cref="AnnotatedFrameTap"/>).
+/// Each frame comes from the camera's grain on the silo running it (<see cref="ICameraGrain.NextAnnotatedFrameAsync"/>),
+/// drawn and encoded there only while someone watches; one grain call per frame sent.
 /// </summary>
 public static class LiveApi
 {
     private const string Boundary = "frame";
     private static readonly byte[] CrLf = "\r\n"u8.ToArray();
+    private static readonly TimeSpan CallMargin = TimeSpan.FromSeconds(5);
 
     public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder endpoints)
     {
@@ -33,7 +34,7 @@ public static class LiveApi
     }
 
     private static async Task<IResult> SnapshotAsync(
-        string id, HttpContext context, ICameraRegistry registry, AnnotatedFrameTap tap, IOptions<LiveOptions> options, IHostApplicationLifetime lifetime)
+        string id, HttpContext context, ICameraRegistry registry, IGrainFactory grains, IOptions<LiveOptions> options, IHostApplicationLifetime lifetime)
     {
         if (await registry.GetAsync(id, context.RequestAborted) is null)
         {
@@ -41,7 +42,7 @@ public static class LiveApi
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        var frame = await NextAsync(tap, id, options.Value.FrameTimeout, stop.Token);
+        var frame = await NextAsync(grains, id, options.Value.FrameTimeout, stop.Token);
         if (frame is null)
         {
             return NoFrame(id, options.Value);
@@ -53,7 +54,7 @@ public static class LiveApi
     }
 
     private static async Task<IResult> LiveAsync(
-        string id, HttpContext context, ICameraRegistry registry, AnnotatedFrameTap tap, IOptions<LiveOptions> options, IHostApplicationLifetime lifetime)
+        string id, HttpContext context, ICameraRegistry registry, IGrainFactory grains, IOptions<LiveOptions> options, IHostApplicationLifetime lifetime)
     {
         if (await registry.GetAsync(id, context.RequestAborted) is null)
         {
@@ -63,7 +64,7 @@ public static class LiveApi
         var settings = options.Value;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var token = stop.Token;
-        var frame = await NextAsync(tap, id, settings.FrameTimeout, token);
+        var frame = await NextAsync(grains, id, settings.FrameTimeout, token);
         if (frame is null)
         {
             return NoFrame(id, settings);
@@ -92,7 +93,7 @@ public static class LiveApi
                     await Task.Delay(wait, token);
                 }
 
-                frame = await NextAsync(tap, id, settings.FrameTimeout, token);
+                frame = await NextAsync(grains, id, settings.FrameTimeout, token);
             }
         }
         catch (OperationCanceledException)
@@ -103,15 +104,14 @@ public static class LiveApi
         return Results.Empty;
     }
 
-    private static async Task<AnnotatedFrame?> NextAsync(AnnotatedFrameTap tap, string id, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<AnnotatedFrame?> NextAsync(IGrainFactory grains, string id, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        waiting.CancelAfter(timeout);
+        // The grain gives up after the timeout by itself; the extra margin only covers a silo that stopped answering.
         try
         {
-            return await tap.NextAsync(id, waiting.Token);
+            return await grains.GetGrain<ICameraGrain>(id).NextAnnotatedFrameAsync(timeout).WaitAsync(timeout + CallMargin, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
             return null;
         }

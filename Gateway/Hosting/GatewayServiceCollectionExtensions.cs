@@ -12,7 +12,7 @@ namespace VideoAnalytics.Gateway.Hosting;
 /// <summary>Registers and maps the gateway: HTTP API, subscriptions, security, problem details, OpenAPI.</summary>
 public static class GatewayServiceCollectionExtensions
 {
-    /// <summary>An Orleans silo in this process (all-in-one), or only the shared providers when <c>Gateway:HostSilo</c> is false.</summary>
+    /// <summary>An Orleans silo in this process (all-in-one), or the shared providers and an Orleans client when <c>Gateway:HostSilo</c> is false.</summary>
     public static IHostApplicationBuilder AddGatewaySilo(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -25,6 +25,7 @@ public static class GatewayServiceCollectionExtensions
         else
         {
             builder.Services.AddSiloProviders(configuration);
+            builder.AddClusterClient();
         }
 
         return builder;

@@ -35,6 +35,7 @@ public sealed partial class CameraGrain(
     ICameraStatusBoard statusBoard,
     IDetectionStreams streams,
     InferenceHost inference,
+    AnnotatedFrameTap tap,
     ModelCatalog models,
     CameraPlacement placement,
     IOptions<CameraOptions> cameraOptions,
@@ -50,6 +51,7 @@ public sealed partial class CameraGrain(
 
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestFrameWait = TimeSpan.FromMinutes(1);
     private const int EpochWriteAttempts = 3;
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<CameraGrain>();
@@ -135,6 +137,24 @@ public sealed partial class CameraGrain(
 
     public async Task<CameraStatus> GetStatusAsync() =>
         _capture is not null ? CurrentStatus(_capture) : await statusBoard.GetAsync(Id) ?? new CameraStatus { Id = Id, State = CameraState.Stopped };
+
+    public async Task<AnnotatedFrame?> NextAnnotatedFrameAsync(TimeSpan timeout)
+    {
+        if (_capture is null || timeout <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        using var waiting = new CancellationTokenSource(timeout < LongestFrameWait ? timeout : LongestFrameWait);
+        try
+        {
+            return await tap.NextAsync(Id, waiting.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

@@ -56,4 +56,7 @@ public sealed class ClusterOptions
 
     /// <summary>How often a silo writes "I am alive" into the membership table.</summary>
     public TimeSpan IAmAlivePublishTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Orleans' service and cluster id, shared by the silos and the gateways' clients; the key prefix keeps deployments that share one Redis apart.</summary>
+    public string OrleansServiceId => KeyPrefix.TrimEnd(':') + "-videoanalytics";
 }

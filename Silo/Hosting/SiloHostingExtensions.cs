@@ -8,7 +8,6 @@ using Orleans.Configuration;
 using ClusterOptions = VideoAnalytics.Silo.Cluster.ClusterOptions;
 using Orleans.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
-using StackExchange.Redis;
 using VideoAnalytics.Silo.Cameras;
 using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Placement;
@@ -57,7 +56,7 @@ public static class SiloHostingExtensions
         else
         {
             // Nothing outside this process talks to its silo: any free loopback port will do, and no client gateway.
-            silo.UseLocalhostClustering(siloPort: FreeLoopbackPort(), gatewayPort: 0, serviceId: ServiceId(cluster), clusterId: ServiceId(cluster));
+            silo.UseLocalhostClustering(siloPort: FreeLoopbackPort(), gatewayPort: 0, serviceId: cluster.OrleansServiceId, clusterId: cluster.OrleansServiceId);
             silo.AddMemoryGrainStorage(CameraGrain.StorageName);
             silo.UseInMemoryReminderService();
         }
@@ -66,12 +65,11 @@ public static class SiloHostingExtensions
     private static void ConfigureRedis(ISiloBuilder silo, ClusterOptions cluster)
     {
         // The options are validated at start (ClusterOptionsValidator); a missing connection string fails there first.
-        var redis = ConfigurationOptions.Parse(cluster.Redis ?? string.Empty);
-        redis.AbortOnConnectFail = false;
+        var redis = OrleansRedis.Connection(cluster);
         silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
         {
-            o.ServiceId = ServiceId(cluster);
-            o.ClusterId = ServiceId(cluster);
+            o.ServiceId = cluster.OrleansServiceId;
+            o.ClusterId = cluster.OrleansServiceId;
         });
         if (IPAddress.TryParse(cluster.AdvertisedAddress, out var advertised))
         {
@@ -101,9 +99,6 @@ public static class SiloHostingExtensions
             o.EnableConnectionLivenessCheck = false;
         });
     }
-
-    // Orleans' service and cluster id; the key prefix keeps deployments that share one Redis apart.
-    private static string ServiceId(ClusterOptions cluster) => cluster.KeyPrefix.TrimEnd(':') + "-videoanalytics";
 
     private static int FreeLoopbackPort()
     {

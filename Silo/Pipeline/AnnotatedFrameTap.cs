@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Inference.Native.OpenCv;
 

@@ -1,0 +1,97 @@
+using System.Buffers;
+using Orleans.Concurrency;
+using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Inference;
+using VideoAnalytics.Inference.Native.OpenCv;
+using VideoAnalytics.Inference.Native.Ort;
+
+namespace VideoAnalytics.Silo.Inference;
+
+/// <summary>
+/// Serves <see cref="IImageDetectionGrain"/>: a stateless worker on the silo that receives the call (in a cluster, the
+/// gateway silo the API's Orleans client sent it to), running the model on that silo's inference device. The image
+/// crosses the call encoded (as uploaded), never as pixels.
+/// </summary>
+[StatelessWorker]
+public sealed class ImageDetectionGrain(ModelCatalog catalog, InferenceHost inference, TimeProvider clock) : Grain, IImageDetectionGrain
+{
+    /// <summary>Decoded images larger than this many pixels are refused (a small PNG can claim a huge canvas).</summary>
+    public const long MaxPixels = 40_000_000;
+
+    public Task<ImageDetectionResult> DetectAsync(byte[] image, string? model, double minScore)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        model ??= CameraSpec.DefaultModel;
+        var device = inference.Grains.Count > 0 ? inference.Grains[0].Device : ExecutionDevice.Cpu;
+        if (!catalog.Exists(model) || !catalog.TryGet(model, device, out var detector, out _))
+        {
+            return Task.FromResult(ImageDetectionResult.Failed($"model: unknown model '{model}'; available: {string.Join(", ", catalog.Names())}"));
+        }
+
+        if (image.Length == 0)
+        {
+            return Task.FromResult(ImageDetectionResult.Failed("the body is empty: send the image's bytes"));
+        }
+
+        var captured = clock.GetUtcNow();
+        BgrLayout layout;
+        try
+        {
+            layout = ImageCodec.QueryImage(image);
+        }
+        catch (OpenCvException)
+        {
+            return Task.FromResult(ImageDetectionResult.Failed("the body is not a decodable JPEG or PNG image"));
+        }
+
+        if (layout.Width <= 0 || layout.Height <= 0 || (long)layout.Width * layout.Height > MaxPixels)
+        {
+            return Task.FromResult(ImageDetectionResult.Failed($"the image is {layout.Width}x{layout.Height}; at most {MaxPixels} pixels are accepted"));
+        }
+
+        var pixels = ArrayPool<byte>.Shared.Rent(checked((int)layout.RequiredBytes));
+        try
+        {
+            try
+            {
+                layout = ImageCodec.Decode(image, pixels);
+            }
+            catch (OpenCvException)
+            {
+                return Task.FromResult(ImageDetectionResult.Failed("the body is not a decodable JPEG or PNG image"));
+            }
+
+            var results = new DetectionBatch();
+            var started = TimeProvider.System.GetTimestamp();
+            detector!.Detect([new BgrFrame(pixels.AsMemory(0, (int)layout.RequiredBytes), layout.Width, layout.Height, layout.Stride)], results);
+            var inferenceMs = Math.Round(TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, 2);
+            var labels = detector.Model.Labels;
+            var kept = new List<DetectedObject>();
+            foreach (var d in results[0])
+            {
+                if (d.Score < minScore)
+                {
+                    break; // highest score first
+                }
+
+                kept.Add(new DetectedObject(d.ClassId, labels[d.ClassId], d.Score, new BoundingBox(d.X1, d.Y1, d.X2, d.Y2)));
+            }
+
+            return Task.FromResult(ImageDetectionResult.Succeeded(new DetectionFrame
+            {
+                CameraId = null,
+                Timestamp = captured,
+                Width = layout.Width,
+                Height = layout.Height,
+                Model = model,
+                Detections = kept,
+                LatencyMs = new FrameLatency(0, inferenceMs, inferenceMs),
+            }));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(pixels);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using VideoAnalytics.Tests.Gateway;
+using VideoAnalytics.Tests.Silo.Cameras;
+
+namespace VideoAnalytics.Tests.Silo.Cluster;
+
+/// <summary>
+/// A cluster gateway (<c>Gateway:HostSilo=false</c>) serves what needs a silo through Orleans: one-off detection runs on
+/// a silo's inference worker, snapshots and MJPEG come from the camera's grain on the silo running it.
+/// </summary>
+[Collection(CameraTestGroup.Name)]
+public sealed class ClusterGatewayTests
+{
+    [Fact]
+    public async Task Detect_snapshot_and_mjpeg_answer_through_the_silos()
+    {
+        string[] cameras = ["seen-1"];
+        await using var cluster = await TestCluster.StartAsync(silos: 2);
+        try
+        {
+            await cluster.AddCamerasAsync(cameras);
+            await cluster.WaitStreamingAsync(cameras, TimeSpan.FromSeconds(45));
+            var client = cluster.Gateway!.Client;
+
+            using (var body = new ByteArrayContent(DetectApiTests.UniformJpeg(100, 50, 100)))
+            {
+                body.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+                using var detected = await client.PostAsync(new Uri("/api/detect?minScore=0.75", UriKind.Relative), body);
+                Assert.Equal(HttpStatusCode.OK, detected.StatusCode);
+                var frame = await detected.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.Equal(100, frame.GetProperty("width").GetInt32());
+                Assert.Equal("b", Assert.Single(frame.GetProperty("detections").EnumerateArray()).GetProperty("label").GetString());
+            }
+
+            using (var png = new ByteArrayContent("not a picture"u8.ToArray()))
+            {
+                png.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+                using var refused = await client.PostAsync(new Uri("/api/detect", UriKind.Relative), png);
+                await Problem.AssertAsync(refused, HttpStatusCode.BadRequest);
+            }
+
+            using var snapshot = await client.GetAsync(new Uri("/api/cameras/seen-1/snapshot.jpg", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, snapshot.StatusCode);
+            Assert.Equal("image/jpeg", snapshot.Content.Headers.ContentType?.MediaType);
+            var jpeg = await snapshot.Content.ReadAsByteArrayAsync();
+            Assert.True(jpeg.Length > 100 && jpeg[0] == 0xFF && jpeg[1] == 0xD8, "not a JPEG");
+
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var live = await client.GetAsync(new Uri("/api/cameras/seen-1/live.mjpeg", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+            Assert.Equal("multipart/x-mixed-replace", live.Content.Headers.ContentType?.MediaType);
+            await using var stream = await live.Content.ReadAsStreamAsync(cancel.Token);
+            var parts = await CountPartsAsync(stream, 2, cancel.Token);
+            Assert.Equal(2, parts);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException(e.Message + "\n" + cluster.Logs(), e);
+        }
+    }
+
+    // Reads until `wanted` part headers went by (each part starts with the boundary line and its own headers).
+    private static async Task<int> CountPartsAsync(Stream stream, int wanted, CancellationToken cancellationToken)
+    {
+        var seen = 0;
+        var text = new System.Text.StringBuilder();
+        var buffer = new byte[16 * 1024];
+        while (seen < wanted)
+        {
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            text.Append(System.Text.Encoding.Latin1.GetString(buffer, 0, read));
+            seen = CountOf(text.ToString(), "Content-Type: image/jpeg");
+        }
+
+        return Math.Min(seen, wanted);
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
