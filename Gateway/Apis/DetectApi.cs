@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Gateway.Security;
@@ -20,7 +21,7 @@ public static class DetectApi
     }
 
     private static async Task<Results<Ok<DetectionFrame>, ProblemHttpResult>> DetectAsync(
-        HttpContext context, IGrainFactory grains, IOptions<ApiKeyOptions> security)
+        HttpContext context, [FromServices] IGrainFactory grains, IOptions<ApiKeyOptions> security)
     {
         var request = context.Request;
         var query = request.Query;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Gateway.Live;
@@ -34,7 +35,7 @@ public static class LiveApi
     }
 
     private static async Task<IResult> SnapshotAsync(
-        string id, HttpContext context, ICameraRegistry registry, IGrainFactory grains, IOptions<LiveOptions> options, IHostApplicationLifetime lifetime)
+        string id, HttpContext context, ICameraRegistry registry, [FromServices] IGrainFactory grains, IOptions<LiveOptions> options, IHostApplicationLifetime lifetime)
     {
         if (await registry.GetAsync(id, context.RequestAborted) is null)
         {
@@ -54,7 +55,7 @@ public static class LiveApi
     }
 
     private static async Task<IResult> LiveAsync(
-        string id, HttpContext context, ICameraRegistry registry, IGrainFactory grains, IOptions<LiveOptions> options, IHostApplicationLifetime lifetime)
+        string id, HttpContext context, ICameraRegistry registry, [FromServices] IGrainFactory grains, IOptions<LiveOptions> options, IHostApplicationLifetime lifetime)
     {
         if (await registry.GetAsync(id, context.RequestAborted) is null)
         {

@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using VideoAnalytics.Silo.Hosting;
 using ClusterOptions = VideoAnalytics.Silo.Cluster.ClusterOptions;
 
@@ -23,6 +24,7 @@ public static class ClusterClientExtensions
                 o.ClusterId = cluster.OrleansServiceId;
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = OrleansRedis.Connection(cluster));
+            client.AddDashboard();
 
             // Silos that joined or died are seen within seconds rather than Orleans' default minute.
             client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));

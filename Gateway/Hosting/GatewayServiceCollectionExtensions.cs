@@ -69,6 +69,7 @@ public static class GatewayServiceCollectionExtensions
         app.MapDetectApi();
         app.MapLiveApi();
         app.MapMetrics();
+        app.MapOrleansConsole();
         return app;
     }
 }

@@ -19,6 +19,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptions<ApiKeyOptions> keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+    private const string DashboardCookie = "va-orleans-key";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -39,9 +40,19 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         // Browsers cannot set headers on EventSource/WebSocket: accept ?apiKey= for subscriptions.
+        var fromQuery = false;
         if (string.IsNullOrEmpty(presented))
         {
             presented = Request.Query["apiKey"].ToString();
+            fromQuery = presented.Length > 0;
+        }
+
+        // The Orleans dashboard's own page fetches its data with plain requests: it carries the key in a cookie
+        // of its path, set when the page was opened with ?apiKey=.
+        var dashboard = Request.Path.StartsWithSegments(Hosting.OrleansDashboardExtensions.Path, StringComparison.Ordinal);
+        if (string.IsNullOrEmpty(presented) && dashboard)
+        {
+            presented = Request.Cookies[DashboardCookie] ?? string.Empty;
         }
 
         if (string.IsNullOrEmpty(presented))
@@ -54,6 +65,17 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             if (CryptographicOperations.FixedTimeEquals(presentedBytes, Encoding.UTF8.GetBytes(key.Key)))
             {
+                if (fromQuery && dashboard)
+                {
+                    Response.Cookies.Append(DashboardCookie, presented, new CookieOptions
+                    {
+                        Path = Hosting.OrleansDashboardExtensions.Path,
+                        HttpOnly = true,
+                        SameSite = SameSiteMode.Strict,
+                        Secure = Request.IsHttps,
+                    });
+                }
+
                 return Task.FromResult(Success(key.Role));
             }
         }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using ClusterOptions = VideoAnalytics.Silo.Cluster.ClusterOptions;
 using Orleans.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -49,6 +50,9 @@ public static class SiloHostingExtensions
     {
         silo.Configure<SiloOptions>(o => o.SiloName = identity.Name);
         silo.AddCameraPlacement(cluster.Capacity);
+
+        // Every silo reports its grains to the Orleans dashboard, which the gateway serves at /orleans.
+        silo.AddDashboard();
         if (cluster.Provider == ClusterProvider.Redis)
         {
             ConfigureRedis(silo, cluster);

@@ -42,6 +42,12 @@ public sealed class ClusterGatewayTests
                 await Problem.AssertAsync(refused, HttpStatusCode.BadRequest);
             }
 
+            // The OpenAPI document describes the detect body as the image it is (it once listed an internal type).
+            var openApi = await client.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative));
+            var bodyTypes = openApi.GetProperty("paths").GetProperty("/api/detect").GetProperty("post").GetProperty("requestBody")
+                .GetProperty("content").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(["image/jpeg", "image/png"], bodyTypes);
+
             using var snapshot = await client.GetAsync(new Uri("/api/cameras/seen-1/snapshot.jpg", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, snapshot.StatusCode);
             Assert.Equal("image/jpeg", snapshot.Content.Headers.ContentType?.MediaType);
