@@ -89,6 +89,11 @@ public static class DetectionsApi
         }
 
         var resume = SubscriptionRequest.ResumePoints(context.Request, cameras);
+        if (SubscriptionRequest.CheckResumePoints(streams, resume, context.Request) is { } badCursor)
+        {
+            return Problems.BadRequest(badCursor);
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var closedByClient = WatchForCloseAsync(socket, stop);
@@ -183,6 +188,11 @@ public static class DetectionsApi
         }
 
         var resume = SubscriptionRequest.ResumePoints(context.Request, cameras);
+        if (SubscriptionRequest.CheckResumePoints(streams, resume, context.Request) is { } badCursor)
+        {
+            return Problems.BadRequest(badCursor);
+        }
+
         // Ends on disconnect and on shutdown, so stopping the service never waits for subscribers to leave.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var aborted = stop.Token;

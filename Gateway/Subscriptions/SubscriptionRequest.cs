@@ -1,4 +1,5 @@
 using System.Globalization;
+using VideoAnalytics.Contracts.Detections;
 
 namespace VideoAnalytics.Gateway.Subscriptions;
 
@@ -67,6 +68,36 @@ public static class SubscriptionRequest
         }
 
         return points;
+    }
+
+    /// <summary>
+    /// Null when every resume point is a position of its stream; otherwise the error naming the first that is not
+    /// (<c>from=abc</c>, <c>-1</c>, <c>1.5</c>): a typo must not silently start the subscription live.
+    /// </summary>
+    public static string? CheckResumePoints(IDetectionStreams streams, Dictionary<string, string?> points, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(request);
+        var source = request.Headers.ContainsKey("Last-Event-ID") ? "Last-Event-ID" : "from";
+        foreach (var (camera, position) in points)
+        {
+            if (position is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                streams.ComparePositions(position, null);
+            }
+            catch (FormatException)
+            {
+                return $"{source}: '{position}' is not a position of camera '{camera}''s stream; send an event id the stream sent, or leave it out to start live";
+            }
+        }
+
+        return null;
     }
 
     public static List<string> SplitList(string text) =>

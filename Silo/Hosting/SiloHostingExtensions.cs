@@ -8,17 +8,21 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using ClusterOptions = VideoAnalytics.Silo.Cluster.ClusterOptions;
 using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Serialization;
 using VideoAnalytics.Silo.Cameras;
 using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Placement;
+using VideoAnalytics.Silo.Registry;
+using VideoAnalytics.Silo.Storage;
 
 namespace VideoAnalytics.Silo.Hosting;
 
 /// <summary>
 /// Makes a process an Orleans silo running cameras: the services of <see cref="SiloServiceCollectionExtensions.AddSilo"/>
 /// plus the runtime, configured from the <c>Cluster</c> section. One process (<c>InMemory</c>): localhost clustering on
-/// a free loopback port, grain state and reminders in memory. A cluster (<c>Redis</c>): membership, grain directory,
+/// a free loopback port, camera grain state in <c>data/grains.db</c> (SQLite), reminders in memory. A cluster (<c>Redis</c>): membership, grain directory,
 /// grain state and reminders in Redis, with the membership timing of <see cref="ClusterOptions"/>.
 /// </summary>
 public static class SiloHostingExtensions
@@ -30,7 +34,8 @@ public static class SiloHostingExtensions
         builder.Services.AddSilo(configuration);
         var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         var identity = SiloIdentity.From(configuration);
-        builder.UseOrleans(silo => Configure(silo, cluster, identity));
+        var registry = configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions();
+        builder.UseOrleans(silo => Configure(silo, cluster, identity, registry));
         return builder;
     }
 
@@ -46,7 +51,7 @@ public static class SiloHostingExtensions
         return silo;
     }
 
-    private static void Configure(ISiloBuilder silo, ClusterOptions cluster, SiloIdentity identity)
+    private static void Configure(ISiloBuilder silo, ClusterOptions cluster, SiloIdentity identity, RegistryOptions registry)
     {
         silo.Configure<SiloOptions>(o => o.SiloName = identity.Name);
         silo.AddCameraPlacement(cluster.Capacity);
@@ -61,7 +66,16 @@ public static class SiloHostingExtensions
         {
             // Nothing outside this process talks to its silo: any free loopback port will do, and no client gateway.
             silo.UseLocalhostClustering(siloPort: FreeLoopbackPort(), gatewayPort: 0, serviceId: cluster.OrleansServiceId, clusterId: cluster.OrleansServiceId);
-            silo.AddMemoryGrainStorage(CameraGrain.StorageName);
+            // Camera epochs must outlive the process (the embedded history keeps their fences): SQLite beside it.
+            if (SiloServiceCollectionExtensions.EmbeddedStorePath(registry, "grains.db") is { } path)
+            {
+                silo.Services.AddGrainStorage(CameraGrain.StorageName, (sp, _) => new SqliteGrainStorage(path, sp.GetRequiredService<Serializer>()));
+            }
+            else
+            {
+                silo.AddMemoryGrainStorage(CameraGrain.StorageName);
+            }
+
             silo.UseInMemoryReminderService();
         }
     }

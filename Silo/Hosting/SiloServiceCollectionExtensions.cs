@@ -83,13 +83,21 @@ public static class SiloServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton<IDetectionStreams, InMemoryDetectionStreams>();
+            // With a data directory (the default) history survives restarts in SQLite; without, it lives in memory.
+            services.AddSingleton<IDetectionStreams>(sp =>
+                EmbeddedStorePath(sp.GetRequiredService<IOptions<RegistryOptions>>().Value, "detections.db") is { } path
+                    ? new SqliteDetectionStreams(path, sp.GetRequiredService<IOptions<StreamOptions>>(), sp.GetRequiredService<TimeProvider>())
+                    : new InMemoryDetectionStreams(sp.GetRequiredService<IOptions<StreamOptions>>()));
             services.AddSingleton<ICameraRegistry, JsonFileCameraRegistry>();
             services.AddSingleton<ICameraStatusBoard, InMemoryCameraStatusBoard>();
         }
 
         return services;
     }
+
+    /// <summary>The file of an embedded store under <c>Registry:DataDirectory</c>; null when that is empty (memory only).</summary>
+    internal static string? EmbeddedStorePath(RegistryOptions registry, string file) =>
+        string.IsNullOrEmpty(registry.DataDirectory) ? null : Path.Combine(Path.GetFullPath(registry.DataDirectory), file);
 
     // Read at registration because it decides which services exist; the options validation reports bad values.
     internal static ClusterProvider ClusterProviderOf(IConfiguration configuration) =>

@@ -7,7 +7,15 @@ public sealed class StreamOptions
 {
     public const string Section = "Streams";
 
-    /// <summary>Frames kept per camera for replay and history; older ones fall off.</summary>
+    /// <summary>Frames kept per camera in memory (no data directory) and in Redis (a cluster); older ones fall off.</summary>
     [Range(10, 10_000_000)]
     public int HistoryPerCamera { get; set; } = 10_000;
+
+    /// <summary>How long the embedded history (the all-in-one service's <c>data/detections.db</c>) keeps frames.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The embedded history's cap per camera, whatever their age (a day at 10 fps is 864,000 frames).</summary>
+    [Range(10, 100_000_000)]
+    public int EmbeddedHistoryCap { get; set; } = 1_000_000;
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using VideoAnalytics.Tests.Support;
 
 namespace VideoAnalytics.Tests.Gateway;
@@ -74,6 +76,61 @@ public sealed class ServiceLifecycleTests : IDisposable
         await Eventually.UntilAsync(() => service.HasExited, TimeSpan.FromSeconds(20), "the service exits after SIGTERM");
         Assert.Equal(0, service.ExitCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"shutdown took {clock.Elapsed}: subscribers held it up");
+    }
+
+    [Fact]
+    public async Task A_restarted_service_keeps_its_history_and_a_resuming_client_continues_exactly_under_a_newer_epoch()
+    {
+        var clip = GatewayFixture.Prepare(_root);
+        long lastBefore;
+        long epochBefore;
+        await using (var first = await ServiceProcess.StartAsync("Gateway", OpenSettings(), _root))
+        {
+            using var created = await first.Client.PostAsJsonAsync("/api/cameras", new { id = "kept", url = clip, fps = 10 });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var history = await Eventually.UntilAsync(
+                () => first.Client.GetFromJsonAsync<JsonElement>("/api/cameras/kept/history?limit=10000"),
+                h => h.GetArrayLength() >= 5, TimeSpan.FromSeconds(30), "history before the restart");
+            var newest = history.EnumerateArray().MaxBy(e => long.Parse(e.GetProperty("position").GetString()!, CultureInfo.InvariantCulture));
+            lastBefore = long.Parse(newest.GetProperty("position").GetString()!, CultureInfo.InvariantCulture);
+            epochBefore = newest.GetProperty("frame").GetProperty("epoch").GetInt64();
+        }
+
+        // The camera comes back by itself (the registry is on disk), its history with it.
+        await using var second = await ServiceProcess.StartAsync("Gateway", OpenSettings(), _root);
+        var kept = await second.Client.GetFromJsonAsync<JsonElement>("/api/cameras/kept/history?limit=10000");
+        Assert.Contains(kept.EnumerateArray(), e => e.GetProperty("position").GetString() == lastBefore.ToString(CultureInfo.InvariantCulture));
+
+        // A client resuming with the last id it saw gets the frames after it, with positions going on, not starting over.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/cameras/kept/detections");
+        request.Headers.Add("Last-Event-ID", lastBefore.ToString(CultureInfo.InvariantCulture));
+        using var sse = await second.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        using var events = new SseReader(await sse.Content.ReadAsStreamAsync(cancel.Token));
+        var next = await events.NextAsync(cancel.Token);
+        while (next is not null && next.Type != "message")
+        {
+            next = await events.NextAsync(cancel.Token);
+        }
+
+        Assert.NotNull(next);
+        Assert.Equal(lastBefore + 1, long.Parse(next.Id!, CultureInfo.InvariantCulture));
+
+        // Frames of the restarted camera carry a newer epoch than any before (the epoch lives in the grain state on disk).
+        var epochs = new List<long>();
+        for (var e = next; e is not null && epochs.Count < 30; e = await events.NextAsync(cancel.Token))
+        {
+            if (e.Type == "message")
+            {
+                epochs.Add(JsonDocument.Parse(e.Data).RootElement.GetProperty("epoch").GetInt64());
+                if (epochs[^1] > epochBefore)
+                {
+                    break;
+                }
+            }
+        }
+
+        Assert.True(epochs[^1] > epochBefore, $"epochs after the restart: {string.Join(",", epochs)}; before: {epochBefore}");
     }
 
     [Fact]

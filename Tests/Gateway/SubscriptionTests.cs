@@ -13,6 +13,26 @@ public sealed class SubscriptionTests(GatewayFixture gateway)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    public async Task A_cursor_that_is_not_a_position_is_refused_naming_where_it_came_from(string cursor)
+    {
+        using var sse = await gateway.Viewer.GetAsync($"/api/cameras/{GatewayFixture.CameraId}/detections?from={Uri.EscapeDataString(cursor)}");
+        var problem = await Problem.AssertAsync(sse, HttpStatusCode.BadRequest);
+        Assert.Contains($"from: '{cursor}'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/detections");
+        request.Headers.Add("Last-Event-ID", $"{GatewayFixture.CameraId}={cursor}");
+        using var many = await gateway.Viewer.SendAsync(request);
+        var problemMany = await Problem.AssertAsync(many, HttpStatusCode.BadRequest);
+        Assert.Contains("Last-Event-ID", problemMany.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var socket = await gateway.Viewer.GetAsync($"/ws/detections?from={Uri.EscapeDataString(cursor)}&cameras={GatewayFixture.CameraId}");
+        await Problem.AssertAsync(socket, HttpStatusCode.BadRequest);
+    }
+
     [Fact]
     public async Task Reconnecting_with_last_event_id_replays_without_gap_or_duplicate()
     {
