@@ -24,6 +24,12 @@ public interface IDetectionStreams
     /// <summary>Up to <paramref name="max"/> entries strictly after <paramref name="after"/> (null: from the oldest kept).</summary>
     Task<IReadOnlyList<StreamEntry>> ReadAsync(string cameraId, string? after, int max, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// What retention deleted directly after <paramref name="after"/>: null when the next entry after it (if any) is
+    /// still held, so reading on loses nothing. Subscribers ask when they resume or fell behind.
+    /// </summary>
+    Task<RetentionGap?> GapAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default);
+
     /// <summary>Entries whose capture time lies in [since, until], oldest first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<StreamEntry>> RangeAsync(string cameraId, DateTimeOffset since, DateTimeOffset until, int max, CancellationToken cancellationToken = default);
 

@@ -105,7 +105,7 @@ public static class DetectionsApi
                 var message = item switch
                 {
                     FrameEvent frame => JsonSerializer.SerializeToUtf8Bytes(frame.Frame, GatewayJson.Options),
-                    GapEvent gap => JsonSerializer.SerializeToUtf8Bytes(new { @event = "gap", gap.CameraId, gap.Missed, gap.FirstMissed, gap.ResumeAfter }, GatewayJson.Options),
+                    GapEvent gap => JsonSerializer.SerializeToUtf8Bytes(new { @event = "gap", gap.CameraId, gap.Missed, gap.FirstMissed, gap.HistoryStartsAt }, GatewayJson.Options),
                     _ => null,
                 };
                 if (message is not null)

@@ -4,24 +4,24 @@ using VideoAnalytics.Contracts.Detections;
 namespace VideoAnalytics.Gateway.Subscriptions;
 
 /// <summary>
-/// One subscriber's view of one or more detection streams. A reader per camera pulls from the shared stream
-/// history (so the pipeline never waits for a subscriber) into this subscriber's bounded buffer; when the
-/// subscriber cannot keep up, the oldest buffered frames are dropped and a <see cref="GapEvent"/> tells it how
-/// many and where to replay from. Replay starts strictly after the given positions, then continues live,
-/// without gaps or duplicates.
+/// One subscriber's view of one or more detection streams. A reader per camera pulls from the stream's stored
+/// history (so the pipeline never waits for a subscriber) into this subscriber's small read-ahead buffer, and waits
+/// when the buffer is full: a subscriber that is slow, or resumes far back, is served from history at its own pace,
+/// without gaps or duplicates, however far behind it is. Only frames that retention deleted before the subscriber
+/// read them are lost, and a <see cref="GapEvent"/> says how many and where the retained history starts. Replay
+/// starts strictly after the given positions, then continues live.
 /// </summary>
 public sealed class DetectionSubscription : IAsyncDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+    private const int PageSize = 256;
 
     private readonly IDetectionStreams _streams;
     private readonly SubscriptionFilter _filter;
-    private readonly Channel<FrameEvent> _buffer;
+    private readonly Channel<SubscriptionEvent> _buffer;
     private readonly CancellationTokenSource _stop;
-    private readonly Dictionary<string, GapAccount> _gaps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _delivered;
     private readonly List<Task> _readers = [];
-    private FrameEvent? _pendingFrame;
 
     private DetectionSubscription(IDetectionStreams streams, Dictionary<string, string?> after, SubscriptionFilter filter, int bufferFrames, CancellationToken cancellationToken)
     {
@@ -29,13 +29,8 @@ public sealed class DetectionSubscription : IAsyncDisposable
         _filter = filter;
         _delivered = new Dictionary<string, string?>(after, StringComparer.Ordinal);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _buffer = Channel.CreateBounded<FrameEvent>(
-            new BoundedChannelOptions(bufferFrames) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            OnDropped);
-        foreach (var camera in after.Keys)
-        {
-            _gaps[camera] = new GapAccount();
-        }
+        _buffer = Channel.CreateBounded<SubscriptionEvent>(
+            new BoundedChannelOptions(bufferFrames) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     }
 
     /// <summary>
@@ -85,22 +80,9 @@ public sealed class DetectionSubscription : IAsyncDisposable
         timeout.CancelAfter(wait);
         while (true)
         {
-            if (_pendingFrame is { } held)
-            {
-                _pendingFrame = null;
-                return Deliver(held);
-            }
-
             if (_buffer.Reader.TryRead(out var next))
             {
-                var gap = TakeGap(next.CameraId);
-                if (gap is not null)
-                {
-                    _pendingFrame = next; // the frame follows its gap notice on the next call
-                    return gap;
-                }
-
-                return Deliver(next);
+                return next is FrameEvent frame ? Deliver(frame) : next;
             }
 
             try
@@ -166,6 +148,8 @@ public sealed class DetectionSubscription : IAsyncDisposable
 
     private async Task ReadCameraAsync(string camera, string? after, CancellationToken cancellationToken)
     {
+        // A resume point may lie before what retention kept; later the subscriber may fall that far behind.
+        var checkRetention = after is not null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -173,7 +157,13 @@ public sealed class DetectionSubscription : IAsyncDisposable
                 IReadOnlyList<StreamEntry> entries;
                 try
                 {
-                    entries = await _streams.ReadAsync(camera, after, 256, cancellationToken);
+                    if (checkRetention && after is not null && await _streams.GapAfterAsync(camera, after, cancellationToken) is { } lost)
+                    {
+                        await _buffer.Writer.WriteAsync(new GapEvent(camera, lost.Missed, lost.FirstMissed, lost.HistoryStartsAt), cancellationToken);
+                    }
+
+                    checkRetention = false;
+                    entries = await _streams.ReadAsync(camera, after, PageSize, cancellationToken);
                     if (entries.Count == 0)
                     {
                         await _streams.WaitAsync(camera, after, cancellationToken);
@@ -192,9 +182,11 @@ public sealed class DetectionSubscription : IAsyncDisposable
                 {
                     after = entry.Position;
                     var frame = _filter.Apply(entry.Frame);
-                    if (frame is not null)
+                    if (frame is not null && !_buffer.Writer.TryWrite(new FrameEvent(camera, entry.Position, frame)))
                     {
-                        _buffer.Writer.TryWrite(new FrameEvent(camera, entry.Position, frame));
+                        // The subscriber is behind: wait for it, reading on from history afterwards.
+                        await _buffer.Writer.WriteAsync(new FrameEvent(camera, entry.Position, frame), cancellationToken);
+                        checkRetention = true;
                     }
                 }
             }
@@ -203,48 +195,5 @@ public sealed class DetectionSubscription : IAsyncDisposable
         {
             // the subscriber went away
         }
-    }
-
-    private void OnDropped(FrameEvent dropped)
-    {
-        var account = _gaps[dropped.CameraId];
-        lock (account)
-        {
-            if (account.Missed == 0)
-            {
-                account.FirstMissed = dropped.Position;
-                lock (_delivered)
-                {
-                    account.ResumeAfter = _delivered.GetValueOrDefault(dropped.CameraId);
-                }
-            }
-
-            account.Missed++;
-        }
-    }
-
-    private GapEvent? TakeGap(string camera)
-    {
-        var account = _gaps[camera];
-        lock (account)
-        {
-            if (account.Missed == 0)
-            {
-                return null;
-            }
-
-            var gap = new GapEvent(camera, account.Missed, account.FirstMissed!, account.ResumeAfter);
-            account.Missed = 0;
-            return gap;
-        }
-    }
-
-    private sealed class GapAccount
-    {
-        public long Missed { get; set; }
-
-        public string? FirstMissed { get; set; }
-
-        public string? ResumeAfter { get; set; }
     }
 }

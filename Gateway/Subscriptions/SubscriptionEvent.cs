@@ -2,14 +2,16 @@ using VideoAnalytics.Contracts.Detections;
 
 namespace VideoAnalytics.Gateway.Subscriptions;
 
-/// <summary>What a subscriber receives: a frame, or a gap notice when its buffer overflowed.</summary>
+/// <summary>What a subscriber receives: a frame, or a gap notice when retention deleted frames before it read them.</summary>
 public abstract record SubscriptionEvent(string CameraId);
 
 /// <summary>A frame at <paramref name="Position"/> of its camera's stream.</summary>
 public sealed record FrameEvent(string CameraId, string Position, DetectionFrame Frame) : SubscriptionEvent(CameraId);
 
 /// <summary>
-/// The subscriber fell behind and lost <paramref name="Missed"/> frames of <paramref name="CameraId"/>, the first
-/// at <paramref name="FirstMissed"/>; replaying after <paramref name="ResumeAfter"/> (Last-Event-ID or ?from=) gets them back.
+/// Frames of <paramref name="CameraId"/> the subscriber asked for (it resumed from, or fell behind to, a position older
+/// than retention keeps) that no longer exist: <paramref name="Missed"/> of them (null when the store cannot count),
+/// the first at <paramref name="FirstMissed"/> (when known). The retained history starts at
+/// <paramref name="HistoryStartsAt"/>, and the frames from there follow this notice.
 /// </summary>
-public sealed record GapEvent(string CameraId, long Missed, string FirstMissed, string? ResumeAfter) : SubscriptionEvent(CameraId);
+public sealed record GapEvent(string CameraId, long? Missed, string? FirstMissed, string? HistoryStartsAt) : SubscriptionEvent(CameraId);

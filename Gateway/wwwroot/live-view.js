@@ -112,9 +112,10 @@ export class LiveView {
     events.addEventListener('gap', (e) => {
       try {
         const gap = JSON.parse(e.data);
-        this.#gapNote = `skipped ${gap.missed} frame(s): this browser fell behind`;
+        const count = gap.missed == null ? 'some frames' : `${gap.missed} frame(s)`;
+        this.#gapNote = `${count} no longer in the history (it now starts at ${gap.historyStartsAt ?? 'the next frame'})`;
       } catch {
-        this.#gapNote = 'skipped frames: this browser fell behind';
+        this.#gapNote = 'some frames are no longer in the history';
       }
     });
     events.onerror = () => {

@@ -135,6 +135,26 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         return result;
     }
 
+    public async Task<RetentionGap?> GapAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default)
+    {
+        // Trimming takes the oldest entries first: while the resume point itself is held, nothing after it was lost.
+        var key = Keys.Stream(cameraId);
+        if ((await _redis.ExecuteAsync("XRANGE", key, after, after, "COUNT", 1)).ToArray().Length > 0)
+        {
+            return null;
+        }
+
+        var oldest = (await _redis.ExecuteAsync("XRANGE", key, "-", "+", "COUNT", 1)).ToArray();
+        if (oldest.Length == 0)
+        {
+            return null;
+        }
+
+        var first = oldest[0].ToArray()[0].Text!;
+        // Ids are not counters: how many entries were trimmed cannot be told.
+        return ComparePositions(first, after) > 0 ? new RetentionGap(null, null, first) : null;
+    }
+
     public async Task<StreamEntry?> LatestAsync(string cameraId, CancellationToken cancellationToken = default)
     {
         var entries = (await _redis.ExecuteAsync("XREVRANGE", Keys.Stream(cameraId), "+", "-", "COUNT", 1)).ToArray();

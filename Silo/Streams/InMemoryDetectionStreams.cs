@@ -31,6 +31,9 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
     public Task<IReadOnlyList<StreamEntry>> ReadAsync(string cameraId, string? after, int max, CancellationToken cancellationToken = default) =>
         Task.FromResult(_streams.TryGetValue(cameraId, out var s) ? s.Read(Parse(after), max) : (IReadOnlyList<StreamEntry>)[]);
 
+    public Task<RetentionGap?> GapAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_streams.TryGetValue(cameraId, out var s) ? s.GapAfter(Parse(after)) : null);
+
     public Task<IReadOnlyList<StreamEntry>> RangeAsync(string cameraId, DateTimeOffset since, DateTimeOffset until, int max, CancellationToken cancellationToken = default) =>
         Task.FromResult(_streams.TryGetValue(cameraId, out var s) ? s.Range(since, until, max) : (IReadOnlyList<StreamEntry>)[]);
 
@@ -124,6 +127,20 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
                 }
 
                 return result;
+            }
+        }
+
+        public RetentionGap? GapAfter(long after)
+        {
+            lock (_gate)
+            {
+                var oldest = Oldest();
+                if (_last == 0 || after + 1 >= oldest)
+                {
+                    return null;
+                }
+
+                return new RetentionGap(oldest - after - 1, (after + 1).ToString(CultureInfo.InvariantCulture), oldest.ToString(CultureInfo.InvariantCulture));
             }
         }
 

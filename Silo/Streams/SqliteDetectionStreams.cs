@@ -124,6 +124,36 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
             "SELECT position, frame FROM frames WHERE camera = $camera AND position > $after ORDER BY position LIMIT $max",
             ("$camera", cameraId), ("$after", Parse(after)), ("$max", Math.Max(0, max))));
 
+    public Task<RetentionGap?> GapAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default)
+    {
+        var position = Parse(after);
+        long last;
+        lock (_writeGate)
+        {
+            last = StateOf(cameraId).Last;
+        }
+
+        if (last <= position)
+        {
+            return Task.FromResult<RetentionGap?>(null); // nothing was ever written after it
+        }
+
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MIN(position) FROM frames WHERE camera = $camera AND position > $after";
+        command.Parameters.AddWithValue("$camera", cameraId);
+        command.Parameters.AddWithValue("$after", position);
+        var oldest = command.ExecuteScalar() is long found ? found : (long?)null;
+        if (oldest == position + 1)
+        {
+            return Task.FromResult<RetentionGap?>(null);
+        }
+
+        // Positions are dense: everything between the resume point and the oldest held (or the newest written) is gone.
+        var missed = (oldest ?? last + 1) - position - 1;
+        return Task.FromResult<RetentionGap?>(new RetentionGap(missed, (position + 1).ToString(CultureInfo.InvariantCulture), oldest?.ToString(CultureInfo.InvariantCulture)));
+    }
+
     public Task<IReadOnlyList<StreamEntry>> RangeAsync(string cameraId, DateTimeOffset since, DateTimeOffset until, int max, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<StreamEntry>>(Query(
             "SELECT position, frame FROM frames WHERE camera = $camera AND captured BETWEEN $since AND $until ORDER BY position LIMIT $max",

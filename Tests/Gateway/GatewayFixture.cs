@@ -20,6 +20,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     public const int BufferFrames = 16;
     public const long MaxBodyBytes = 1_000_000;
 
+    /// <summary>The history keeps this many frames of a camera (a few seconds of the 25 fps clip), so retention can be seen.</summary>
+    public const int HistoryCap = 200;
+
     private ServiceProcess? _service;
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "va-gateway-tests-" + Guid.NewGuid().ToString("N"));
@@ -87,6 +90,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         ["Registry:DataDirectory"] = Path.Combine(root, "data"),
         ["Cameras:MediaRoots:0"] = Path.Combine(root, "media"),
         ["Subscriptions:BufferFrames"] = BufferFrames.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Streams:EmbeddedHistoryCap"] = HistoryCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Security:ApiKeys:0:Key"] = AdminKey,
         ["Security:ApiKeys:0:Role"] = "admin",
         ["Security:ApiKeys:1:Key"] = ViewerKey,

@@ -7,7 +7,7 @@ using VideoAnalytics.Tests.Support;
 
 namespace VideoAnalytics.Tests.Gateway;
 
-/// <summary>SSE replay without gaps or duplicates, gap events for a subscriber that falls behind, WebSocket subscriptions.</summary>
+/// <summary>SSE replay without gaps or duplicates however far behind, gap events only where retention deleted frames, WebSocket subscriptions.</summary>
 [Collection(SharedGateway.Name)]
 public sealed class SubscriptionTests(GatewayFixture gateway)
 {
@@ -49,17 +49,19 @@ public sealed class SubscriptionTests(GatewayFixture gateway)
     }
 
     [Fact]
-    public async Task A_subscriber_that_falls_behind_gets_a_gap_event_while_a_fast_one_is_unaffected()
+    public async Task A_subscriber_far_behind_its_buffer_replays_everything_in_order_while_a_fast_one_is_unaffected()
     {
         using var cancel = new CancellationTokenSource(Timeout);
-        await Eventually.UntilAsync(gateway.LatestPositionAsync, p => p >= GatewayFixture.BufferFrames * 3, Timeout, "enough history to fall behind on");
+        var behind = GatewayFixture.BufferFrames * 4;
+        var latest = await Eventually.UntilAsync(gateway.LatestPositionAsync, p => p >= behind + 1, Timeout, "enough history to fall behind on");
+        var from = latest - behind;
 
         // The fast subscriber reads live and continuously.
         using var fastResponse = await OpenSseAsync($"/api/cameras/{GatewayFixture.CameraId}/detections", null, cancel.Token);
         using var fast = new SseReader(await fastResponse.Content.ReadAsStreamAsync(cancel.Token));
 
-        // The slow one asks for everything since position 1 (far more than its buffer) and reads nothing for a while.
-        using var slowResponse = await OpenSseAsync($"/api/cameras/{GatewayFixture.CameraId}/detections", "1", cancel.Token);
+        // The slow one resumes four buffers back and reads nothing for a while.
+        using var slowResponse = await OpenSseAsync($"/api/cameras/{GatewayFixture.CameraId}/detections", from.ToString(CultureInfo.InvariantCulture), cancel.Token);
         var fastPositions = new List<long>();
         while (fastPositions.Count < 20)
         {
@@ -70,19 +72,46 @@ public sealed class SubscriptionTests(GatewayFixture gateway)
 
         AssertConsecutive(fastPositions);
 
+        // Served from history at its own pace: every frame since its resume point, none lost, none twice.
         using var slow = new SseReader(await slowResponse.Content.ReadAsStreamAsync(cancel.Token));
-        SseEvent? gap = null;
-        for (var i = 0; i < 3 * GatewayFixture.BufferFrames && gap is null; i++)
+        var slowPositions = new List<long>();
+        while (slowPositions.Count < behind + 20)
         {
             var e = await slow.NextAsync(cancel.Token) ?? throw new InvalidOperationException("slow stream ended");
-            gap = e.Type == "gap" ? e : null;
+            Assert.Equal("message", e.Type);
+            slowPositions.Add(long.Parse(e.Id!, CultureInfo.InvariantCulture));
         }
 
-        Assert.NotNull(gap);
+        Assert.Equal(from + 1, slowPositions[0]);
+        AssertConsecutive(slowPositions);
+    }
+
+    [Fact]
+    public async Task Resuming_before_the_retained_history_gets_one_gap_saying_where_it_starts_then_the_frames_from_there()
+    {
+        using var cancel = new CancellationTokenSource(Timeout);
+        await Eventually.UntilAsync(gateway.LatestPositionAsync, p => p >= GatewayFixture.HistoryCap + 10, Timeout, "history past its cap");
+        using var response = await OpenSseAsync($"/api/cameras/{GatewayFixture.CameraId}/detections", "1", cancel.Token);
+        using var events = new SseReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+        var gap = await events.NextAsync(cancel.Token) ?? throw new InvalidOperationException("stream ended");
+        Assert.Equal("gap", gap.Type);
         var notice = JsonDocument.Parse(gap.Data).RootElement;
         Assert.Equal(GatewayFixture.CameraId, notice.GetProperty("cameraId").GetString());
-        Assert.True(notice.GetProperty("missed").GetInt64() > 0);
-        Assert.True(long.Parse(notice.GetProperty("firstMissed").GetString()!, CultureInfo.InvariantCulture) > 1);
+        Assert.Equal("2", notice.GetProperty("firstMissed").GetString());
+        var startsAt = long.Parse(notice.GetProperty("historyStartsAt").GetString()!, CultureInfo.InvariantCulture);
+        Assert.Equal(startsAt - 2, notice.GetProperty("missed").GetInt64());
+
+        // Then frames from (about) there on, in order: the cap may take a few more while the gap is sent.
+        var positions = new List<long>();
+        while (positions.Count < 10)
+        {
+            var e = await events.NextAsync(cancel.Token) ?? throw new InvalidOperationException("stream ended");
+            Assert.Equal("message", e.Type);
+            positions.Add(long.Parse(e.Id!, CultureInfo.InvariantCulture));
+        }
+
+        Assert.InRange(positions[0], startsAt, startsAt + GatewayFixture.HistoryCap);
+        AssertConsecutive(positions);
     }
 
     [Fact]
@@ -123,18 +152,15 @@ public sealed class SubscriptionTests(GatewayFixture gateway)
     public async Task WebSocket_sends_gap_notices_as_distinct_objects()
     {
         using var cancel = new CancellationTokenSource(Timeout);
-        await Eventually.UntilAsync(gateway.LatestPositionAsync, p => p >= GatewayFixture.BufferFrames * 3, Timeout, "enough history to fall behind on");
+        await Eventually.UntilAsync(gateway.LatestPositionAsync, p => p >= GatewayFixture.HistoryCap + 10, Timeout, "history past its cap");
         using var socket = await ConnectAsync($"cameras={GatewayFixture.CameraId}&from=1", cancel.Token);
-        JsonElement? gap = null;
-        for (var i = 0; i < 3 * GatewayFixture.BufferFrames && gap is null; i++)
-        {
-            var message = await ReceiveJsonAsync(socket, cancel.Token);
-            gap = message.TryGetProperty("event", out var type) && type.GetString() == "gap" ? message : null;
-        }
-
-        Assert.NotNull(gap);
-        Assert.Equal(GatewayFixture.CameraId, gap.Value.GetProperty("cameraId").GetString());
-        Assert.True(gap.Value.GetProperty("missed").GetInt64() > 0);
+        var gap = await ReceiveJsonAsync(socket, cancel.Token);
+        Assert.Equal("gap", gap.GetProperty("event").GetString());
+        Assert.Equal(GatewayFixture.CameraId, gap.GetProperty("cameraId").GetString());
+        Assert.True(gap.GetProperty("missed").GetInt64() > 0);
+        Assert.True(long.Parse(gap.GetProperty("historyStartsAt").GetString()!, CultureInfo.InvariantCulture) > 2);
+        var next = await ReceiveJsonAsync(socket, cancel.Token);
+        Assert.False(next.TryGetProperty("event", out _), "a frame follows the notice");
     }
 
     [Fact]

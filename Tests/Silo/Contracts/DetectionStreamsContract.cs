@@ -78,6 +78,30 @@ public abstract class DetectionStreamsContract
     }
 
     [Fact]
+    public async Task A_resume_point_older_than_the_history_is_told_where_the_history_starts()
+    {
+        var streams = await CreateAsync();
+        var positions = new List<string>();
+        for (var i = 0; i < History * 3; i++)
+        {
+            positions.Add((await streams.PublishAsync(Frame("cam", i)))!);
+        }
+
+        var oldest = (await streams.ReadAsync("cam", null, 1))[0];
+        var gap = await streams.GapAfterAsync("cam", positions[0]);
+        Assert.NotNull(gap);
+        Assert.Equal(oldest.Position, gap.HistoryStartsAt);
+        if (gap.Missed is { } missed)
+        {
+            Assert.Equal(oldest.Frame.FrameIndex - 1, missed); // where the store can count, exactly
+        }
+
+        Assert.Null(await streams.GapAfterAsync("cam", oldest.Position));
+        Assert.Null(await streams.GapAfterAsync("cam", positions[^1]));
+        Assert.Null(await streams.GapAfterAsync("other", positions[0]));
+    }
+
+    [Fact]
     public async Task Cameras_are_separate_streams()
     {
         var streams = await CreateAsync();
