@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using VideoAnalytics.Silo.Cameras;
 
 namespace VideoAnalytics.Tests.Silo.Cameras;
 
 public sealed class RateWindowTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void A_steady_counter_gives_its_rate()

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using VideoAnalytics.Silo.Cameras;
 
 namespace VideoAnalytics.Tests.Silo.Cameras;
 
 public sealed class ReconnectBackoffTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void Delays_double_from_the_initial_delay_up_to_the_cap()
