@@ -6,7 +6,7 @@ using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Gateway.Security;
 using VideoAnalytics.Inference;
 using VideoAnalytics.Inference.Native.OpenCv;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Silo.Inference;
 
 namespace VideoAnalytics.Gateway.Apis;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Inference;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Telemetry;
 

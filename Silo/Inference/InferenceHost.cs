@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Telemetry;
 

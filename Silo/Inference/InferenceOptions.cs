@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using VideoAnalytics.Inference.Onnx;
 
 namespace VideoAnalytics.Silo.Inference;
 
@@ -27,6 +28,9 @@ public sealed class InferenceOptions
     /// <summary>ONNX Runtime intra-op threads per session; 0 lets ORT use every core.</summary>
     [Range(0, 256)]
     public int IntraOpThreads { get; set; }
+
+    /// <summary>CUDA provider settings (memory arena, cuDNN convolution search) for <c>cuda:N</c> devices.</summary>
+    public CudaSettings Cuda { get; set; } = new();
 
     /// <summary>Folder of <c>&lt;name&gt;.onnx</c> models; cameras refer to models by file name without extension.</summary>
     [Required]
