@@ -63,6 +63,6 @@ internal static class CudaHost
         var what = missing.Count > 0
             ? $"this host lacks {string.Join(", ", missing)}"
             : "the CUDA libraries load, but the device cannot be opened (no GPU, or not that many, or a driver older than CUDA 13 needs)";
-        return new ExecutionProviderUnavailableException($"{device} cannot be used: {what}. ONNX Runtime said: {cause.Message}", cause);
+        return new ExecutionProviderUnavailableException($"the CUDA provider cannot start on {device}: {what}. ONNX Runtime said: {cause.Message}", cause);
     }
 }
