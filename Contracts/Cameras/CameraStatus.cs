@@ -23,6 +23,12 @@ public sealed record CameraStatus
 
     public long FramesDropped { get; init; }
 
+    /// <summary>
+    /// The inference device serving the camera (<c>cpu</c>, <c>cuda:0</c>), or e.g. <c>cpu (fallback for cuda:0)</c> when
+    /// a configured GPU could not be used; null when no silo runs it.
+    /// </summary>
+    public string? Device { get; init; }
+
     /// <summary>The silo running the camera; null when no silo runs it.</summary>
     public string? Silo { get; init; }
 

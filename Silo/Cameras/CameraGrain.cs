@@ -121,6 +121,7 @@ public sealed partial class CameraGrain : IAsyncDisposable
                 FramesCaptured = Interlocked.Read(ref _framesCaptured),
                 FramesProcessed = processed,
                 FramesDropped = _slot.Dropped,
+                Device = state == CameraState.Stopped ? null : _slot.Device,
                 Silo = state == CameraState.Stopped ? null : _silo,
                 UpdatedAt = _time.GetUtcNow(),
             };

@@ -280,7 +280,7 @@ public sealed partial class CameraSupervisor(
         if (status is null || status.State != CameraState.Stopped)
         {
             await statusBoard.ReportAsync(
-                (status ?? new CameraStatus { Id = id }) with { State = CameraState.Stopped, Silo = null, UpdatedAt = time.GetUtcNow() },
+                (status ?? new CameraStatus { Id = id }) with { State = CameraState.Stopped, Device = null, Silo = null, UpdatedAt = time.GetUtcNow() },
                 cancellationToken);
         }
     }

@@ -33,7 +33,7 @@ public sealed partial class InferenceHost(
     {
         var settings = options.Value;
         var grains = new List<InferenceGrain>();
-        foreach (var name in settings.Devices)
+        foreach (var name in settings.DevicesOrDefault)
         {
             var device = ExecutionDevice.Parse(name);
             if (!catalog.IsDeviceUsable(device, out var reason))

@@ -52,7 +52,7 @@ public sealed class CudaFlavorTests : IDisposable
         await using var service = await ServiceProcess.StartAsync("Gateway", settings, _root, binaries: Binaries);
         using var created = await service.Client.PostAsJsonAsync("/api/cameras", new { id = "gpu", url = clip, fps = 10 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        await Eventually.UntilAsync(
+        var camera = await Eventually.UntilAsync(
             () => service.Client.GetFromJsonAsync<JsonElement>("/api/cameras/gpu"),
             camera => camera.GetProperty("framesProcessed").GetInt64() > 0,
             TimeSpan.FromSeconds(60),
@@ -64,6 +64,7 @@ public sealed class CudaFlavorTests : IDisposable
         {
             // A host with the driver, CUDA 13 and cuDNN 9: the device serves its cameras itself.
             Assert.Contains("Inference grain cuda:0 started on cuda:0", output, StringComparison.Ordinal);
+            Assert.Equal("cuda:0", camera.GetProperty("device").GetString());
             return;
         }
 
@@ -76,6 +77,9 @@ public sealed class CudaFlavorTests : IDisposable
         }
 
         Assert.Contains("Inference grain cuda:0 started on cpu", output, StringComparison.Ordinal);
+
+        // The camera's status says which device serves it.
+        Assert.Equal("cpu (fallback for cuda:0)", camera.GetProperty("device").GetString());
     }
 
     [Fact]
