@@ -62,19 +62,13 @@ public sealed class OnnxSessionTests
     public void A_bound_run_sees_new_input_written_into_the_same_tensor()
     {
         using var session = OnnxSession.Load(Raw);
-        using var input = new PinnedTensor(1, 3, 16, 16);
-        var outputs = session.Outputs.Select(o => new PinnedTensor(1, o.Shape[1], o.Shape[2])).ToArray();
-        using var binding = session.Bind([input], outputs);
-        input.Data.Fill(0.1f);
-        binding.Run();
-        var first = outputs[3].Data.ToArray();
-        input.Data.Fill(0.9f);
-        binding.Run();
-        Assert.NotEqual(first, outputs[3].Data.ToArray());
-        foreach (var output in outputs)
-        {
-            output.Dispose();
-        }
+        using var run = new RawRun(session, 1);
+        run.Input.Data.Fill(0.1f);
+        run.Binding.Run();
+        var first = run.Outputs[3].Data.ToArray();
+        run.Input.Data.Fill(0.9f);
+        run.Binding.Run();
+        Assert.NotEqual(first, run.Outputs[3].Data.ToArray());
     }
 
     [Fact]
@@ -103,14 +97,8 @@ public sealed class OnnxSessionTests
     public void A_run_over_a_preallocated_binding_allocates_nothing()
     {
         using var session = OnnxSession.Load(Raw);
-        using var input = new PinnedTensor(4, 3, 16, 16);
-        var outputs = session.Outputs.Select(o => new PinnedTensor(4, o.Shape[1], o.Shape[2])).ToArray();
-        using var binding = session.Bind([input], outputs);
-        Assert.Equal(0, Support.Allocations.SteadyState(binding.Run));
-        foreach (var output in outputs)
-        {
-            output.Dispose();
-        }
+        using var run = new RawRun(session, 4);
+        Assert.Equal(0, Support.Allocations.SteadyState(run.Binding.Run));
     }
 
     [Fact]
@@ -162,23 +150,38 @@ public sealed class OnnxSessionTests
     /// <summary>Runs frames first..first+batch-1 (each a different uniform value) and returns the four outputs.</summary>
     private static float[][] RunRaw(OnnxSession session, int batch, int first)
     {
-        using var input = new PinnedTensor(batch, 3, 16, 16);
+        using var run = new RawRun(session, batch);
         var per = 3 * 16 * 16;
         for (var frame = 0; frame < batch; frame++)
         {
-            input.Data.Slice(frame * per, per).Fill((first + frame + 1) / 10f);
+            run.Input.Data.Slice(frame * per, per).Fill((first + frame + 1) / 10f);
         }
 
-        var outputs = session.Outputs.Select(o => new PinnedTensor(batch, o.Shape[1], o.Shape[2])).ToArray();
-        try
+        run.Binding.Run();
+        return run.Outputs.Select(o => o.Data.ToArray()).ToArray();
+    }
+
+    /// <summary>The tiny raw model's input and four outputs for one batch size, bound to the session.</summary>
+    private sealed class RawRun : IDisposable
+    {
+        public RawRun(OnnxSession session, int batch)
         {
-            using var binding = session.Bind([input], outputs);
-            binding.Run();
-            return outputs.Select(o => o.Data.ToArray()).ToArray();
+            Input = new PinnedTensor(batch, 3, 16, 16);
+            Outputs = session.Outputs.Select(o => new PinnedTensor(batch, o.Shape[1], o.Shape[2])).ToArray();
+            Binding = session.Bind([Input], Outputs);
         }
-        finally
+
+        public PinnedTensor Input { get; }
+
+        public PinnedTensor[] Outputs { get; }
+
+        public SessionBinding Binding { get; }
+
+        public void Dispose()
         {
-            foreach (var output in outputs)
+            Binding.Dispose();
+            Input.Dispose();
+            foreach (var output in Outputs)
             {
                 output.Dispose();
             }

@@ -23,7 +23,8 @@ public sealed record SessionRow(int Batch, int CallsPerBlock, Spread OursMs, Spr
 }
 
 /// <summary>What <see cref="SessionPeerBenchmark"/> measured.</summary>
-public sealed record SessionResult(int Threads, string Peer, IReadOnlyList<SessionRow> Rows);
+/// <param name="Runtime">The ONNX Runtime version our side ran (the NuGet package's native library).</param>
+public sealed record SessionResult(int Threads, string Peer, string Runtime, IReadOnlyList<SessionRow> Rows);
 
 /// <summary>
 /// Pure session-run time of the raw model: ONNX Runtime's .NET binding as we use it (<see cref="SessionBinding.Run"/>:
@@ -71,7 +72,7 @@ public static class SessionPeerBenchmark
             Console.WriteLine($"bench: session batch {batch}: ours {rows[^1].OursMs.Show("F2")} ms, node {rows[^1].NodeMs.Show("F2")} ms");
         }
 
-        return new SessionResult(threads, peer, rows);
+        return new SessionResult(threads, peer, OnnxSession.RuntimeVersion, rows);
     }
 
     /// <summary>The first <paramref name="count"/> demo frames, spread over the clip, as the model's NCHW input.</summary>
