@@ -16,7 +16,7 @@ public sealed class ExecutionProviderUnavailableException : Exception
     {
     }
 
-    public ExecutionProviderUnavailableException(string message, Exception innerException)
+    public ExecutionProviderUnavailableException(string message, Exception? innerException)
         : base(message, innerException)
     {
     }

@@ -180,6 +180,7 @@ public sealed class OnnxSession : IDisposable
     private static void AppendCuda(SessionOptions options, SessionSettings settings)
     {
         var providerOptions = settings.Cuda.ToProviderOptions(settings.Device.DeviceId);
+        CudaHost.EnsureUsable(settings.Device);
         try
         {
             // Without the CUDA runtime this throws "Failed to load shared library" within milliseconds; with the CPU
