@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using VideoAnalytics.Inference.Onnx;
 
 namespace VideoAnalytics.Silo.Inference;
@@ -36,6 +37,7 @@ public sealed class InferenceOptions
     public int IntraOpThreads { get; set; }
 
     /// <summary>CUDA provider settings (memory arena, cuDNN convolution search) for <c>cuda:N</c> devices.</summary>
+    [ValidateObjectMembers]
     public CudaSettings Cuda { get; set; } = new();
 
     /// <summary>Folder of <c>&lt;name&gt;.onnx</c> models; cameras refer to models by file name without extension.</summary>
