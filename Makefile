@@ -9,18 +9,20 @@ SHIM_SRC := Inference/Native/OpenCv/shim
 SHIM_LIB := .native/libva_opencv.so
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
+# ONNX Runtime flavor: cpu (package Microsoft.ML.OnnxRuntime) or cuda (Microsoft.ML.OnnxRuntime.Gpu.Linux, built into
+# bin/cuda/ beside the CPU build). `make build ORT=cuda`, `make run ORT=cuda`. Exactly one flavor per output.
+ORT ?= cpu
+ORT_FLAVOR := -p:OrtFlavor=$(ORT)
+BIN := bin/$(if $(filter cuda,$(ORT)),cuda/,)$(CONFIG)/net10.0
 
-.PHONY: all setup packages onnxruntime shim restore build run test test-dotnet test-python bench bench-setup clean
+.PHONY: all setup packages shim restore restore-cuda build build-cuda run test test-dotnet test-python bench bench-setup clean
 
 all: build
 
-setup: packages onnxruntime shim restore
+setup: packages shim restore
 
 packages:
 	@deploy/setup/install-packages.sh
-
-onnxruntime: packages
-	@deploy/setup/fetch-onnxruntime.sh
 
 # The OpenCV shim is rebuilt only when its sources change (CMake tracks that).
 shim: packages
@@ -30,17 +32,26 @@ shim: packages
 	fi
 
 restore:
-	@$(DOTNET) restore VideoAnalytics.sln -v q
+	@$(DOTNET) restore VideoAnalytics.sln -v q $(ORT_FLAVOR)
 
 build: setup
-	$(DOTNET) build VideoAnalytics.sln -c $(CONFIG) --no-restore -v q
+	$(DOTNET) build VideoAnalytics.sln -c $(CONFIG) --no-restore -v q $(ORT_FLAVOR)
+
+# The CUDA flavor of the all-in-one gateway, for the tests of its CPU fallback (CudaFlavorTests): its provider
+# libraries are present, a CUDA runtime is not (on machines without a GPU).
+restore-cuda:
+	@$(DOTNET) restore Gateway/Gateway.csproj -v q -p:OrtFlavor=cuda
+
+build-cuda: restore-cuda
+	$(DOTNET) build Gateway/Gateway.csproj -c $(CONFIG) --no-restore -v q -p:OrtFlavor=cuda
 
 # The all-in-one service on http://127.0.0.1:8080 with the demo camera. Runs the built gateway from the
 # repository root, so the relative paths in appsettings.json (models/, data/) mean this checkout's folders.
 run: build
-	$(DOTNET) Gateway/bin/$(CONFIG)/net10.0/VideoAnalytics.Gateway.dll
+	$(DOTNET) Gateway/$(BIN)/VideoAnalytics.Gateway.dll
 
-test: setup test-python test-dotnet
+# The suite runs the CPU flavor; it also builds the CUDA flavor's gateway and runs it in CudaFlavorTests.
+test: setup test-python build-cuda test-dotnet
 
 test-dotnet:
 	$(DOTNET) build VideoAnalytics.sln -c $(CONFIG) --no-restore -v q

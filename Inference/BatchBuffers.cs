@@ -1,52 +1,67 @@
 using VideoAnalytics.Inference.Models;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 
 namespace VideoAnalytics.Inference;
 
 /// <summary>
-/// The pinned input tensor (and, for raw models, the four pinned output tensors) for one batch size.
-/// Created on first use of that size and reused for every later run of it.
+/// The pinned input tensor (and, for raw models, the four pinned output tensors) for one batch size, bound to the
+/// session once. Created on first use of that size and reused for every later run of it.
 /// </summary>
 internal sealed class BatchBuffers : IDisposable
 {
-    private readonly PinnedTensor[] _inputs;
-    private readonly PinnedTensor[] _sessionOrder;
-
-    public BatchBuffers(int batch, ModelDescription model, int anchors, bool raw)
+    // rawOrder: for raw models, the session output index of arm_loc, arm_conf, odm_loc, odm_conf (empty for fused
+    // ones); fusedOutput: for fused models, the session output index of the detections.
+    public BatchBuffers(OnnxSession session, int batch, ModelDescription model, int anchors, ReadOnlySpan<int> rawOrder, int fusedOutput)
     {
         Input = new PinnedTensor(batch, 3, model.Input.Height, model.Input.Width);
-        _inputs = [Input];
-        Raw = raw
-            ?
+        Raw = rawOrder.IsEmpty
+            ? []
+            :
             [
                 new PinnedTensor(batch, anchors, 4),
                 new PinnedTensor(batch, anchors, 2),
                 new PinnedTensor(batch, anchors, 4),
                 new PinnedTensor(batch, anchors, model.ClassCount),
-            ]
-            : [];
-        _sessionOrder = new PinnedTensor[Raw.Length];
+            ];
+        try
+        {
+            if (Raw.Length > 0)
+            {
+                var sessionOrder = new PinnedTensor[Raw.Length];
+                for (var k = 0; k < rawOrder.Length; k++)
+                {
+                    sessionOrder[rawOrder[k]] = Raw[k];
+                }
+
+                Binding = session.Bind([Input], sessionOrder);
+            }
+            else
+            {
+                Binding = session.BindDynamic([Input], fusedOutput);
+            }
+        }
+        catch
+        {
+            DisposeTensors();
+            throw;
+        }
     }
 
     public PinnedTensor Input { get; }
 
-    public ReadOnlySpan<PinnedTensor> InputList => _inputs;
-
     /// <summary>arm_loc, arm_conf, odm_loc, odm_conf (raw models only).</summary>
     public PinnedTensor[] Raw { get; }
 
-    /// <summary>The raw tensors arranged in the session's output order (<paramref name="order"/>[k] = index of Raw[k]).</summary>
-    public ReadOnlySpan<PinnedTensor> OutputsInSessionOrder(ReadOnlySpan<int> order)
-    {
-        for (var k = 0; k < order.Length; k++)
-        {
-            _sessionOrder[order[k]] = Raw[k];
-        }
-
-        return _sessionOrder;
-    }
+    /// <summary>The session run over these tensors.</summary>
+    public SessionBinding Binding { get; }
 
     public void Dispose()
+    {
+        Binding.Dispose();
+        DisposeTensors();
+    }
+
+    private void DisposeTensors()
     {
         Input.Dispose();
         foreach (var tensor in Raw)

@@ -1,5 +1,5 @@
 using VideoAnalytics.Inference.Models;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 
 namespace VideoAnalytics.Inference;
 

@@ -1,13 +1,15 @@
 using VideoAnalytics.Inference.Models;
-using VideoAnalytics.Inference.Native.Ort;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Inference.Processing;
 
 namespace VideoAnalytics.Inference;
 
 /// <summary>
 /// A loaded RefineDet model ready to detect objects in batches of BGR frames, raw or fused form alike.
-/// Thread-safe (calls are serialized: one session run at a time per detector). Buffers are pinned and
-/// reused per batch size, so steady state allocates nothing. Dispose releases the native session.
+/// Thread-safe (calls are serialized: one session run at a time per detector). Buffers are pinned, bound to the
+/// session once per batch size and reused, so a raw model's steady state allocates nothing (a fused model's output
+/// is sized by ORT per run: a few small objects per batch). Dispose releases the native session.
 /// </summary>
 public sealed class RefineDetDetector : IDisposable
 {
@@ -15,7 +17,7 @@ public sealed class RefineDetDetector : IDisposable
     private const string FusedOutputName = "detections";
 
     private readonly Lock _gate = new();
-    private readonly OrtSession _session;
+    private readonly OnnxSession _session;
     private readonly FramePreprocessor _preprocessor;
     private readonly RefineDetDecoder? _decoder;
     private readonly DecodeOptions _decode;
@@ -26,7 +28,7 @@ public sealed class RefineDetDetector : IDisposable
     private float[] _fusedRows = new float[7 * 256];
     private bool _disposed;
 
-    private RefineDetDetector(OrtSession session, ModelDescription model, DetectorOptions options)
+    private RefineDetDetector(OnnxSession session, ModelDescription model, DetectorOptions options)
     {
         _session = session;
         Model = model;
@@ -71,7 +73,7 @@ public sealed class RefineDetDetector : IDisposable
         options ??= new DetectorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatch, 1, nameof(options));
         options.Decode.Validate();
-        var session = OrtSession.Load(modelPath, options.Session);
+        var session = OnnxSession.Load(modelPath, options.Session);
         try
         {
             var model = options.Description ?? Describe(session, modelPath);
@@ -131,7 +133,7 @@ public sealed class RefineDetDetector : IDisposable
     private void RunBatch(ReadOnlySpan<BgrFrame> frames, int firstResult, DetectionBatch results)
     {
         var batch = _fixedBatch > 0 ? _fixedBatch : frames.Length;
-        var buffers = _buffers[batch] ??= new BatchBuffers(batch, Model, AnchorCount, Model.OutputForm == OutputForm.Raw);
+        var buffers = _buffers[batch] ??= new BatchBuffers(_session, batch, Model, AnchorCount, _outputOrder, _fusedOutput);
         var input = buffers.Input.Data;
         var perFrame = _preprocessor.FrameTensorLength;
         for (var i = 0; i < frames.Length; i++)
@@ -143,7 +145,7 @@ public sealed class RefineDetDetector : IDisposable
 
         if (_decoder is not null)
         {
-            _session.Run(buffers.InputList, buffers.OutputsInSessionOrder(_outputOrder));
+            buffers.Binding.Run();
             var p = AnchorCount;
             var c = Model.ClassCount;
             for (var i = 0; i < frames.Length; i++)
@@ -161,18 +163,13 @@ public sealed class RefineDetDetector : IDisposable
         }
         else
         {
-            Span<long> shape = stackalloc long[4];
-            var count = _session.RunDynamic(buffers.InputList, _fusedOutput, ref _fusedRows, shape, out var rank);
-            if (rank != 2 || shape[1] != FusedOutputReader.RowLength)
-            {
-                throw new InvalidDataException($"{ModelPath}: fused output '{FusedOutputName}' must be [N,7], got rank {rank}");
-            }
-
+            // The output's shape was checked at load ([N,7] floats), so its length alone gives N.
+            var count = buffers.Binding.RunAndCopyOutput(ref _fusedRows);
             FusedOutputReader.Read(_fusedRows.AsSpan(0, count), frames, Model.ClassCount, _decode, results, firstResult);
         }
     }
 
-    private static ModelDescription Describe(OrtSession session, string modelPath)
+    private static ModelDescription Describe(OnnxSession session, string modelPath)
     {
         var fallbackName = Path.GetFileNameWithoutExtension(modelPath);
         if (ModelDescriptionReader.HasDescription(session.Metadata))
@@ -192,7 +189,7 @@ public sealed class RefineDetDetector : IDisposable
             $"{modelPath}: no model description: the file has no 'va.' metadata and there is no sidecar {Path.ChangeExtension(modelPath, ".json")} (see models/README.md)");
     }
 
-    private static int ValidateInput(OrtSession session, ModelDescription model)
+    private static int ValidateInput(OnnxSession session, ModelDescription model)
     {
         var expected = $"one float input [B,3,{model.Input.Height},{model.Input.Width}]";
         if (session.Inputs.Count != 1)
@@ -211,7 +208,7 @@ public sealed class RefineDetDetector : IDisposable
         return s[0] > 0 ? (int)s[0] : 0;
     }
 
-    private static int[] ValidateRawOutputs(OrtSession session, ModelDescription model, int anchors)
+    private static int[] ValidateRawOutputs(OnnxSession session, ModelDescription model, int anchors)
     {
         int[] widths = [4, 2, 4, model.ClassCount];
         var order = new int[RawOutputNames.Length];
@@ -239,7 +236,7 @@ public sealed class RefineDetDetector : IDisposable
         return order;
     }
 
-    private static int ValidateFusedOutput(OrtSession session)
+    private static int ValidateFusedOutput(OnnxSession session)
     {
         var index = IndexOf(session, FusedOutputName);
         if (index < 0 && session.Outputs.Count == 1)
@@ -253,7 +250,7 @@ public sealed class RefineDetDetector : IDisposable
         }
 
         var s = session.Outputs[index].Shape;
-        if (s.Count != 2 || (s[1] > 0 && s[1] != FusedOutputReader.RowLength))
+        if (session.Outputs[index].ElementType != TensorElementType.Float || s.Count != 2 || (s[1] > 0 && s[1] != FusedOutputReader.RowLength))
         {
             throw new InvalidDataException($"{session.ModelPath}: output is {session.Outputs[index]}, expected {FusedOutputName} [N,7]");
         }
@@ -261,7 +258,7 @@ public sealed class RefineDetDetector : IDisposable
         return index;
     }
 
-    private static int IndexOf(OrtSession session, string name)
+    private static int IndexOf(OnnxSession session, string name)
     {
         for (var i = 0; i < session.Outputs.Count; i++)
         {

@@ -33,6 +33,13 @@ public sealed record CameraStatus
     [Id(8)]
     public long FramesDropped { get; init; }
 
+    /// <summary>
+    /// The inference device serving the camera (<c>cpu</c>, <c>cuda:0</c>), or e.g. <c>cpu (fallback for cuda:0)</c> when
+    /// a configured GPU could not be used; null when no silo runs it.
+    /// </summary>
+    [Id(12)]
+    public string? Device { get; init; }
+
     /// <summary>The silo running the camera; null when no silo runs it.</summary>
     [Id(9)]
     public string? Silo { get; init; }

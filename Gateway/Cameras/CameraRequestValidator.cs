@@ -108,7 +108,7 @@ public sealed partial class CameraRequestValidator(ModelCatalog models, IOptions
         }
 
         IReadOnlyList<string>? labels = null;
-        if (models.Exists(model) && models.TryGet(model, VideoAnalytics.Inference.Native.Ort.ExecutionDevice.Cpu, out var detector, out _))
+        if (models.Exists(model) && models.TryGet(model, VideoAnalytics.Inference.Onnx.ExecutionDevice.Cpu, out var detector, out _))
         {
             labels = detector!.Model.Labels;
         }
@@ -123,7 +123,7 @@ public sealed partial class CameraRequestValidator(ModelCatalog models, IOptions
 
     /// <summary>The description of a loadable model, or null.</summary>
     public ModelDescription? DescribeModel(string model) =>
-        models.Exists(model) && models.TryGet(model, VideoAnalytics.Inference.Native.Ort.ExecutionDevice.Cpu, out var detector, out _) ? detector!.Model : null;
+        models.Exists(model) && models.TryGet(model, VideoAnalytics.Inference.Onnx.ExecutionDevice.Cpu, out var detector, out _) ? detector!.Model : null;
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex IdPattern();

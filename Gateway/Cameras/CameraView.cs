@@ -35,6 +35,9 @@ public sealed record CameraView
 
     public long FramesDropped { get; init; }
 
+    /// <summary>The inference device serving the camera; says so when a GPU's cameras fell back to the CPU.</summary>
+    public string? Device { get; init; }
+
     public string? Silo { get; init; }
 
     public static CameraView From(CameraSpec spec, CameraStatus? status) => new()
@@ -54,6 +57,7 @@ public sealed record CameraView
         FramesCaptured = status?.FramesCaptured ?? 0,
         FramesProcessed = status?.FramesProcessed ?? 0,
         FramesDropped = status?.FramesDropped ?? 0,
+        Device = status?.Device,
         Silo = status?.Silo,
     };
 }

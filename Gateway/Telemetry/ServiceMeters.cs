@@ -2,16 +2,22 @@ using VideoAnalytics.Silo.Telemetry;
 
 namespace VideoAnalytics.Gateway.Telemetry;
 
-/// <summary>The meters and trace sources the service exports (Prometheus text and OTLP alike).</summary>
+/// <summary>
+/// The meters and trace sources the service exports, at <c>/metrics</c> and over OTLP alike. ASP.NET Core's and the
+/// runtime's come with their instrumentation packages (see <see cref="TelemetryExtensions"/>); Orleans' runtime meter
+/// (activations, messaging, membership: <c>orleans_*</c> series) is the silo's in this process, or the client's in a
+/// cluster gateway.
+/// </summary>
 public static class ServiceMeters
 {
     public static IReadOnlyList<string> Meters { get; } =
     [
         PipelineMetrics.MeterName,
-        "Microsoft.AspNetCore.Hosting",
-        "Microsoft.AspNetCore.Server.Kestrel",
-        "System.Runtime",
+        OrleansMeterName,
     ];
+
+    /// <summary>The meter Orleans creates for its runtime instruments.</summary>
+    public const string OrleansMeterName = "Microsoft.Orleans";
 
     public static IReadOnlyList<string> Sources { get; } = [PipelineTracing.SourceName];
 }

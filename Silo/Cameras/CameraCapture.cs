@@ -122,6 +122,7 @@ public sealed partial class CameraCapture : IAsyncDisposable
                 FramesCaptured = Interlocked.Read(ref _framesCaptured),
                 FramesProcessed = processed,
                 FramesDropped = _slot.Dropped,
+                Device = state == CameraState.Stopped ? null : _slot.Device,
                 Silo = state == CameraState.Stopped ? null : _silo,
                 UpdatedAt = _time.GetUtcNow(),
             };

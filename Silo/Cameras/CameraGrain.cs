@@ -112,7 +112,7 @@ public sealed partial class CameraGrain(
         StopStatusReports();
         if (last.State != CameraState.Stopped || last.Silo is not null)
         {
-            await statusBoard.ReportAsync(last with { State = CameraState.Stopped, Silo = null, UpdatedAt = time.GetUtcNow() });
+            await statusBoard.ReportAsync(last with { State = CameraState.Stopped, Device = null, Silo = null, UpdatedAt = time.GetUtcNow() });
         }
 
         this.DeactivateOnIdle();

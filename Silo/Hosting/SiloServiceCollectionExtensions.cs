@@ -50,13 +50,8 @@ public static class SiloServiceCollectionExtensions
         RetiredSettings.ThrowIfSet(configuration);
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
-        // Binding appends configured list items to the defaults: appsettings' ["cpu"] made Devices ["cpu", "cpu"],
-        // two inference grains splitting the cameras of one CPU. A device or model named twice means it once.
-        services.PostConfigure<InferenceOptions>(o =>
-        {
-            o.Devices = [.. o.Devices.Distinct(StringComparer.OrdinalIgnoreCase)];
-            o.Preload = [.. o.Preload.Distinct(StringComparer.Ordinal)];
-        });
+        // Binding appends configured list items to the default one: a model named twice means it once.
+        services.PostConfigure<InferenceOptions>(o => o.Preload = [.. o.Preload.Distinct(StringComparer.Ordinal)]);
         services.AddCameraOptions(configuration);
         // Media roots may be written relative (appsettings: "models"); they mean the working directory's.
         services.PostConfigure<CameraOptions>(o =>

@@ -4,7 +4,7 @@ using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Inference;
 using VideoAnalytics.Inference.Native.OpenCv;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 
 namespace VideoAnalytics.Silo.Inference;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Inference;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Telemetry;
 
@@ -89,7 +89,7 @@ public sealed partial class InferenceGrain : IDisposable
     /// <summary>Connects a camera: its grain offers frames to the returned slot.</summary>
     public FrameSlot Attach(CameraSpec spec)
     {
-        var slot = new FrameSlot(spec, _ => _signal.Set());
+        var slot = new FrameSlot(spec, _ => _signal.Set()) { Device = Key == Device.ToString() ? Key : $"{Device} (fallback for {Key})" };
         lock (_slotsGate)
         {
             _slots = [.. _slots, slot];

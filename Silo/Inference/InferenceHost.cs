@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Telemetry;
 
@@ -45,7 +45,7 @@ public sealed partial class InferenceHost(
     {
         var settings = options.Value;
         var grains = new List<InferenceGrain>();
-        foreach (var name in settings.Devices)
+        foreach (var name in settings.DevicesOrDefault)
         {
             var device = ExecutionDevice.Parse(name);
             if (!catalog.IsDeviceUsable(device, out var reason))

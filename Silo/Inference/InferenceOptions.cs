@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using VideoAnalytics.Inference.Onnx;
 
 namespace VideoAnalytics.Silo.Inference;
 
@@ -7,9 +9,15 @@ public sealed class InferenceOptions
 {
     public const string Section = "Inference";
 
-    /// <summary>One inference grain per entry: <c>cpu</c>, <c>cuda:0</c>, <c>cuda:1</c>, …</summary>
-    [MinLength(1)]
-    public List<string> Devices { get; set; } = ["cpu"];
+    /// <summary>
+    /// One inference grain per entry: <c>cpu</c>, <c>cuda:0</c>, <c>cuda:1</c>, … (none: <c>cpu</c>). No default list
+    /// here: the configuration binder appends the configured entries to it, which served a CPU grain beside every
+    /// configured device (two CPU grains with the shipped appsettings).
+    /// </summary>
+    public List<string> Devices { get; set; } = [];
+
+    /// <summary><see cref="Devices"/>, or <c>cpu</c> when none are configured.</summary>
+    public IReadOnlyList<string> DevicesOrDefault => Devices.Count > 0 ? Devices : ["cpu"];
 
     /// <summary>When a CUDA device cannot be used (provider libraries missing), serve its cameras on the CPU instead of failing.</summary>
     public bool FallbackToCpu { get; set; } = true;
@@ -27,6 +35,10 @@ public sealed class InferenceOptions
     /// <summary>ONNX Runtime intra-op threads per session; 0 lets ORT use every core.</summary>
     [Range(0, 256)]
     public int IntraOpThreads { get; set; }
+
+    /// <summary>CUDA provider settings (memory arena, cuDNN convolution search) for <c>cuda:N</c> devices.</summary>
+    [ValidateObjectMembers]
+    public CudaSettings Cuda { get; set; } = new();
 
     /// <summary>Folder of <c>&lt;name&gt;.onnx</c> models; cameras refer to models by file name without extension.</summary>
     [Required]

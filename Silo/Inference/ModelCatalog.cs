@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
 using VideoAnalytics.Inference;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 
 namespace VideoAnalytics.Silo.Inference;
 
@@ -84,7 +85,7 @@ public sealed partial class ModelCatalog : IDisposable
 
         try
         {
-            RefineDetDetector.Load(PathOf(names[0]), new DetectorOptions { Session = new SessionSettings { Device = device } }).Dispose();
+            RefineDetDetector.Load(PathOf(names[0]), new DetectorOptions { Session = new SessionSettings { Device = device, Cuda = _options.Cuda } }).Dispose();
             return true;
         }
         catch (ExecutionProviderUnavailableException e)
@@ -92,7 +93,7 @@ public sealed partial class ModelCatalog : IDisposable
             reason = e.Message;
             return false;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or OrtException)
+        catch (Exception e) when (e is IOException or InvalidDataException or OnnxRuntimeException)
         {
             return true;
         }
@@ -126,12 +127,12 @@ public sealed partial class ModelCatalog : IDisposable
             var detector = RefineDetDetector.Load(path, new DetectorOptions
             {
                 MaxBatch = _options.MaxBatch,
-                Session = new SessionSettings { Device = device, IntraOpThreads = _options.IntraOpThreads },
+                Session = new SessionSettings { Device = device, IntraOpThreads = _options.IntraOpThreads, Cuda = _options.Cuda },
             });
             LogLoaded(model, device, detector.Model.OutputForm, detector.Model.Labels.Count - 1);
             return new LoadResult(detector, null);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or OrtException or ExecutionProviderUnavailableException or ArgumentException)
+        catch (Exception e) when (e is IOException or InvalidDataException or OnnxRuntimeException or ExecutionProviderUnavailableException or ArgumentException)
         {
             var reason = e is FileNotFoundException ? $"model '{model}' not found: no file {path}" : $"model '{model}' cannot be loaded: {e.Message}";
             LogLoadFailed(model, device, reason);

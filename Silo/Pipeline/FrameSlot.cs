@@ -27,6 +27,9 @@ public sealed class FrameSlot
 
     public string CameraId => Spec.Id;
 
+    /// <summary>The device of the inference grain that takes this camera's frames, for the camera's status.</summary>
+    public string? Device { get; init; }
+
     /// <summary>The camera's current spec (model, min score, classes); replaced when the operator edits it.</summary>
     public CameraSpec Spec { get; set; }
 

@@ -38,6 +38,13 @@ public sealed class ServiceLifecycleTests : IDisposable
             TimeSpan.FromSeconds(30),
             $"the collector receives pipeline metrics and traces (got {collector.Summary}; service output: {service.Output})");
         Assert.True(collector.Received("/v1/traces", "detections.publish"), collector.Summary);
+
+        // ASP.NET Core's request spans and the HTTP and runtime meters travel the same way.
+        Assert.True(collector.Received("/v1/traces", "/api/cameras"), collector.Summary);
+        await Eventually.UntilAsync(
+            () => collector.Received("/v1/metrics", "http.server.request.duration") && collector.Received("/v1/metrics", "dotnet.gc.collections"),
+            TimeSpan.FromSeconds(30),
+            $"the collector receives HTTP and runtime metrics (got {collector.Summary})");
     }
 
     [Fact]

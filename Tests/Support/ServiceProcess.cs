@@ -47,15 +47,17 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>VideoAnalytics.{assembly}.dll</c> with the given settings (keys like <c>Inference:MaxBatch</c>) and
-    /// optionally further environment variables set as given (e.g. <c>OTEL_*</c>).
+    /// optionally further environment variables set as given (e.g. <c>OTEL_*</c>), from <paramref name="binaries"/>
+    /// (default: the test output folder; another build's output, such as the CUDA flavor's).
     /// </summary>
     public static async Task<ServiceProcess> StartAsync(
         string assembly, IReadOnlyDictionary<string, string> settings, string workingDirectory, int? port = null, bool waitReady = true,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? binaries = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var chosen = port ?? FreePort.Next();
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, $"VideoAnalytics.{assembly}.dll"), "--urls", $"http://127.0.0.1:{chosen}"])
+        var dll = Path.Combine(binaries ?? AppContext.BaseDirectory, $"VideoAnalytics.{assembly}.dll");
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{chosen}"])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,

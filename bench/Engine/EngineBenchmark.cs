@@ -1,6 +1,6 @@
 using VideoAnalytics.Bench.Measurement;
 using VideoAnalytics.Inference;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 
 namespace VideoAnalytics.Bench.Engine;
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using VideoAnalytics.Bench.Measurement;
 using VideoAnalytics.Inference;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Inference.Processing;
 
 namespace VideoAnalytics.Bench.Engine;
@@ -91,7 +91,7 @@ public static class PostprocessPeerBenchmark
         var p = priors.Count;
         var c = description.ClassCount;
         var raw = new RawOutputs(frames, p, c);
-        using var session = OrtSession.Load(models.Raw);
+        using var session = OnnxSession.Load(models.Raw);
         var perFrame = 3 * height * width;
         for (var start = 0; start < frames; start += Batch)
         {
@@ -108,7 +108,11 @@ public static class PostprocessPeerBenchmark
                     outputs[i] = new PinnedTensor(shape);
                 }
 
-                session.Run([x], outputs);
+                using (var binding = session.Bind([x], outputs))
+                {
+                    binding.Run();
+                }
+
                 for (var i = 0; i < outputs.Length; i++)
                 {
                     var k = Array.IndexOf(RawOutputs.Names, session.Outputs[i].Name);

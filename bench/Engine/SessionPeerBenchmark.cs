@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
 using VideoAnalytics.Bench.Measurement;
 using VideoAnalytics.Inference;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Inference.Processing;
 
 namespace VideoAnalytics.Bench.Engine;
@@ -22,14 +23,16 @@ public sealed record SessionRow(int Batch, int CallsPerBlock, Spread OursMs, Spr
 }
 
 /// <summary>What <see cref="SessionPeerBenchmark"/> measured.</summary>
-public sealed record SessionResult(int Threads, string Peer, IReadOnlyList<SessionRow> Rows);
+/// <param name="Runtime">The ONNX Runtime version our side ran (the NuGet package's native library).</param>
+public sealed record SessionResult(int Threads, string Peer, string Runtime, IReadOnlyList<SessionRow> Rows);
 
 /// <summary>
-/// Pure session-run time of the raw model: our <see cref="OrtSession.Run"/> on pinned input and output tensors
+/// Pure session-run time of the raw model: ONNX Runtime's .NET binding as we use it (<see cref="SessionBinding.Run"/>:
+/// an I/O binding over pinned input and output tensors)
 /// against onnxruntime-node's <c>session.run</c> (bench/peers/ort_session_peer.js) on the same file, the same
 /// input (preprocessed frames of models/demo.mp4, written once to a file the peer reads), batch 1/2/4/8, the
-/// same intra-op threads, one inter-op thread. Both load the same libonnxruntime.so.1 (1.30.0), so the ratio
-/// is the cost of each binding. Each figure is the mean call time of a block of calls; blocks alternate
+/// same intra-op threads, one inter-op thread. Ours runs the NuGet package's libonnxruntime.so (1.31.1), Node's the one in
+/// its npm package (1.30.0): the ratio is the cost of each binding plus whatever the two releases differ by. Each figure is the mean call time of a block of calls; blocks alternate
 /// ours/Node's, and the median, min and max are over blocks.
 /// </summary>
 public static class SessionPeerBenchmark
@@ -39,12 +42,12 @@ public static class SessionPeerBenchmark
     public static SessionResult Measure(BenchModels models, int threads, int rounds, double blockSeconds)
     {
         ArgumentNullException.ThrowIfNull(models);
-        var settings = new SessionSettings { IntraOpThreads = threads, InterOpThreads = 1, OptimizationLevel = GraphOptimizationLevel.All };
+        var settings = new SessionSettings { IntraOpThreads = threads, InterOpThreads = 1, OptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         var input = PreprocessedFrames(models, Batches[^1], out var height, out var width);
         var inputFile = Path.Combine(BenchPaths.Cache("bench-session"), "input.f32");
         File.WriteAllBytes(inputFile, MemoryMarshal.AsBytes(input.AsSpan()).ToArray());
 
-        using var session = OrtSession.Load(models.Raw, settings);
+        using var session = OnnxSession.Load(models.Raw, settings);
         using var node = PeerProcess.Start(
             "onnxruntime-node peer",
             "node",
@@ -57,7 +60,7 @@ public static class SessionPeerBenchmark
         {
             using var tensors = new RunTensors(session, batch, height, width);
             input.AsSpan(0, tensors.Input.Data.Length).CopyTo(tensors.Input.Data);
-            var ours = () => session.Run(tensors.Inputs, tensors.Outputs);
+            var ours = tensors.Binding.Run;
             ours(); // the first run of a shape plans memory: not part of any figure
             NodeSeconds(node, batch, 1);
             var calls = Interleaved.CallsPerBlock(Interleaved.Time(ours), blockSeconds);
@@ -69,7 +72,7 @@ public static class SessionPeerBenchmark
             Console.WriteLine($"bench: session batch {batch}: ours {rows[^1].OursMs.Show("F2")} ms, node {rows[^1].NodeMs.Show("F2")} ms");
         }
 
-        return new SessionResult(threads, peer, rows);
+        return new SessionResult(threads, peer, OnnxSession.RuntimeVersion, rows);
     }
 
     /// <summary>The first <paramref name="count"/> demo frames, spread over the clip, as the model's NCHW input.</summary>
@@ -98,16 +101,14 @@ public static class SessionPeerBenchmark
 
     private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Pinned input and outputs for one batch size, outputs in the session's order.</summary>
+    /// <summary>Pinned input and outputs for one batch size, outputs in the session's order, bound to the session.</summary>
     private sealed class RunTensors : IDisposable
     {
-        private readonly PinnedTensor[] _inputs;
         private readonly PinnedTensor[] _outputs;
 
-        public RunTensors(OrtSession session, int batch, int height, int width)
+        public RunTensors(OnnxSession session, int batch, int height, int width)
         {
             Input = new PinnedTensor(batch, 3, height, width);
-            _inputs = [Input];
             _outputs = new PinnedTensor[session.Outputs.Count];
             for (var i = 0; i < _outputs.Length; i++)
             {
@@ -115,16 +116,17 @@ public static class SessionPeerBenchmark
                 shape[0] = batch;
                 _outputs[i] = new PinnedTensor(shape);
             }
+
+            Binding = session.Bind([Input], _outputs);
         }
 
         public PinnedTensor Input { get; }
 
-        public ReadOnlySpan<PinnedTensor> Inputs => _inputs;
-
-        public ReadOnlySpan<PinnedTensor> Outputs => _outputs;
+        public SessionBinding Binding { get; }
 
         public void Dispose()
         {
+            Binding.Dispose();
             Input.Dispose();
             foreach (var output in _outputs)
             {

@@ -11,7 +11,7 @@ using VideoAnalytics.Bench.Measurement;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Inference;
-using VideoAnalytics.Inference.Native.Ort;
+using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Silo.Hosting;
 
 namespace VideoAnalytics.Bench.Pipeline;

@@ -57,7 +57,7 @@ public static class ResultsWriter
 
         foreach (var row in report.Session?.Rows ?? [])
         {
-            md.AppendLine(Invariant, $"| Session run, batch {row.Batch}, ms: OrtSession.Run vs onnxruntime-node | {row.OursMs.Show("F2")} | {row.NodeMs.Show("F2")} | {row.Ratio.Show()} |");
+            md.AppendLine(Invariant, $"| Session run, batch {row.Batch}, ms: ORT .NET binding (SessionBinding.Run) vs onnxruntime-node | {row.OursMs.Show("F2")} | {row.NodeMs.Show("F2")} | {row.Ratio.Show()} |");
         }
 
         if (report.Postprocess is { } p)
@@ -120,10 +120,10 @@ public static class ResultsWriter
             return;
         }
 
-        md.AppendLine("## Inference: our ONNX Runtime binding vs onnxruntime-node");
+        md.AppendLine("## Inference: ONNX Runtime's .NET binding vs onnxruntime-node");
         md.AppendLine();
-        md.Append(Invariant, $"Raw model, same file, same input (preprocessed frames of models/demo.mp4), same native library (libonnxruntime.so.1 1.30.0 from the same npm tarball). ")
-            .Append(Invariant, $"Both: {s.Threads} intra-op threads, 1 inter-op thread, sequential execution, all graph optimizations. Ours: `OrtSession.Run` on pinned input and output tensors. ")
+        md.Append(Invariant, $"Raw model, same file, same input (preprocessed frames of models/demo.mp4). Native libraries: ours ONNX Runtime {s.Runtime} from the Microsoft.ML.OnnxRuntime NuGet package, the peer's from its npm package (below), so the ratio includes what the two releases differ by. ")
+            .Append(Invariant, $"Both: {s.Threads} intra-op threads, 1 inter-op thread, sequential execution, all graph optimizations. Ours: Microsoft.ML.OnnxRuntime's `RunWithBinding` (`SessionBinding.Run`) over pinned input and output tensors. ")
             .AppendLine(Invariant, $"Peer: {s.Peer}, `session.run(feeds)` awaited back to back (ORT allocates its outputs). Each sample is the mean of a block of calls; blocks alternate ours/peer.");
         md.AppendLine();
         md.AppendLine("| Batch | Calls per block | Ours ms/run | onnxruntime-node ms/run | Ours frames/s | Ratio (medians) | Ratio (fastest blocks) |");

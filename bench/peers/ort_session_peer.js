@@ -1,4 +1,4 @@
-// The inference peer of `make bench`: onnxruntime-node (the same libonnxruntime.so.1 as our binding) running the
+// The inference peer of `make bench`: onnxruntime-node (ORT 1.30.0 from npm; ours runs the NuGet package's) running the
 // same model file on the same input with the same thread settings. Driven over a line protocol so that the
 // C# side can interleave its runs with ours and never times our start-up or model loading:
 //   node ort_session_peer.js MODEL INPUT.f32 INTRA_OP_THREADS HEIGHT WIDTH

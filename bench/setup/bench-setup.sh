@@ -2,8 +2,9 @@
 # What `make bench` needs beyond `make setup`; idempotent and quick when everything is in place. Not needed by
 # `make test`.
 #  - python3-matplotlib (Debian) for the PNG plots;
-#  - the Node peer: onnxruntime-node from the tarball `make setup` caches, installed without its install scripts
-#    into bench/peers/node_modules (git-ignored) from the committed package-lock.json;
+#  - the Node peer: onnxruntime-node from its npm tarball (checked against the SHA-512 beside this script, cached in
+#    .cache/), installed without its install scripts into bench/peers/node_modules (git-ignored) from the committed
+#    package-lock.json. Only the bench needs it: the service runs ONNX Runtime from its NuGet package;
 #  - a model: the shipped models/refinedet-lite-320.onnx (+ -fused.onnx) when present, else an untrained lite-320
 #    pair exported with the project's own tools into .cache/bench-models (timing does not depend on weights).
 set -euo pipefail
@@ -19,9 +20,9 @@ if ! dpkg-query -W -f='${Status}' python3-matplotlib 2>/dev/null | grep -q "inst
 fi
 
 tgz="$root/.cache/onnxruntime-node-$version.tgz"
-expected=$(cat "$root/deploy/setup/onnxruntime-node-$version.tgz.sha512")
+expected=$(cat "$root/bench/setup/onnxruntime-node-$version.tgz.sha512")
 if [ ! -f "$tgz" ] || [ "$(sha512sum "$tgz" | cut -d' ' -f1)" != "$expected" ]; then
-  # `make setup` keeps the tarball, but a checkout that got its library another way may not have it.
+  # Cached in .cache/ after the first bench; only the bench needs it (the service uses the NuGet package).
   echo "bench-setup: fetching onnxruntime-node@$version with npm pack"
   mkdir -p "$root/.cache" && rm -f "$tgz"
   (cd "$root/.cache" && npm pack --silent "onnxruntime-node@$version" >/dev/null)

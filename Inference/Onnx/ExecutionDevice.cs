@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace VideoAnalytics.Inference.Native.Ort;
+namespace VideoAnalytics.Inference.Onnx;
 
 /// <summary>Where a session runs: the CPU, or one CUDA GPU by index. Written <c>cpu</c> or <c>cuda:N</c>.</summary>
 public readonly record struct ExecutionDevice(bool IsCuda, int DeviceId)
