@@ -112,14 +112,28 @@ status() {
     if alive "$name"; then echo "$name: running (pid $(cat "$pidfile"))"; else echo "$name: dead"; fi
   done
   if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    # Orleans' membership table (a hash of JSON entries beside a version field), newest silos of each name.
+    echo "silos (Orleans membership):"
+    redis-cli -p "$REDIS_PORT" --raw hvals "va-videoanalytics/members/va-videoanalytics" | /usr/bin/python3 -c '
+import json, sys
+names = {0: "None", 1: "Created", 2: "Joining", 3: "Active", 4: "ShuttingDown", 5: "Stopping", 6: "Dead"}
+for line in sys.stdin:
+    line = line.strip()
+    if line.startswith("{"):
+        e = json.loads(line)
+        status = e.get("Status")
+        print("  %s: %s (started %s)" % (e.get("SiloName"), names.get(status, status), e.get("StartTime")))'
     echo "cameras: $(redis-cli -p "$REDIS_PORT" hkeys va:cameras | tr '\n' ' ')"
     # Each camera's state and the silo running it, from the status board (one JSON document per camera).
     redis-cli -p "$REDIS_PORT" --raw hvals va:status | /usr/bin/python3 -c '
 import json, sys
+states = ["starting", "streaming", "reconnecting", "failed", "stopped"]
 for line in sys.stdin:
     if line.strip():
         s = json.loads(line)
-        print("  %s: %s on %s (epoch %s)" % (s["id"], s.get("state"), s.get("silo") or "no silo", s.get("epoch", 0)))'
+        state = s.get("state")
+        state = states[state] if isinstance(state, int) and 0 <= state < len(states) else state
+        print("  %s: %s on %s (epoch %s)" % (s["id"], state, s.get("silo") or "no silo", s.get("epoch", 0)))'
   fi
 }
 
