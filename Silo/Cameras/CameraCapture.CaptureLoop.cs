@@ -218,7 +218,7 @@ public sealed partial class CameraCapture
 
                             held.FrameIndex = source.IsLive ? read - 1 : index;
                             held.Timestamp = now;
-                            held.CapturedTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+                            held.CapturedTicks = _grain._time.GetTimestamp();
                             held.Epoch = slot.Epoch;
                             Offer(held);
                             held = _held = slot.Rent(info.Width, info.Height);

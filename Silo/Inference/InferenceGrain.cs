@@ -37,15 +37,17 @@ public sealed partial class InferenceGrain : IDisposable
     private readonly long _maxDelayTicks;
     private readonly long _staleTicks;
     private FrameSlot[] _slots = [];
+    private readonly TimeProvider _time;
     private int _cursor;
     private Thread? _thread;
     private Task? _publisher;
 
     public InferenceGrain(
         string key, ExecutionDevice device, ModelCatalog catalog, InferenceOptions options, IDetectionStreams streams,
-        PipelineMetrics metrics, ILogger logger, AnnotatedFrameTap? tap = null)
+        PipelineMetrics metrics, ILogger logger, AnnotatedFrameTap? tap = null, TimeProvider? time = null)
     {
         _tap = tap;
+        _time = time ?? TimeProvider.System;
         Key = key;
         Device = device;
         _catalog = catalog;
@@ -56,8 +58,8 @@ public sealed partial class InferenceGrain : IDisposable
         _batchSlots = new FrameSlot[options.MaxBatch];
         _batchFrames = new CapturedFrame[options.MaxBatch];
         _batchImages = new BgrFrame[options.MaxBatch];
-        _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * Stopwatch.Frequency);
-        _staleTicks = (long)(options.StalenessLimit.TotalSeconds * Stopwatch.Frequency);
+        _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * _time.TimestampFrequency);
+        _staleTicks = (long)(options.StalenessLimit.TotalSeconds * _time.TimestampFrequency);
         _published = Channel.CreateBounded<Outgoing>(
             new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
             dropped => _metrics.FramesDropped.Add(1, new("camera", dropped.Frame.CameraId), new("reason", "publish_backlog")));
@@ -144,7 +146,7 @@ public sealed partial class InferenceGrain : IDisposable
             {
                 // Fewer than MaxBatch ready: give the others until MaxDelay after the oldest, waking early on news.
                 _signal.Reset();
-                if (_signal.Wait(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency)))
+                if (_signal.Wait(TimeSpan.FromSeconds(wait / (double)_time.TimestampFrequency)))
                 {
                     continue;
                 }
@@ -162,8 +164,11 @@ public sealed partial class InferenceGrain : IDisposable
         }
     }
 
-    /// <summary>Stopwatch ticks to wait before batching (0 = run now); <paramref name="ready"/> = cameras with a frame.</summary>
-    private long NextWait(out int ready)
+    /// <summary>
+    /// Timestamp ticks (of the grain's <see cref="TimeProvider"/>, which also stamps captured frames) to wait before
+    /// batching (0 = run now); <paramref name="ready"/> = cameras with a frame.
+    /// </summary>
+    internal long NextWait(out int ready)
     {
         ready = 0;
         var oldest = long.MaxValue;
@@ -181,7 +186,7 @@ public sealed partial class InferenceGrain : IDisposable
             return 0;
         }
 
-        return Math.Max(0, oldest + _maxDelayTicks - Stopwatch.GetTimestamp());
+        return Math.Max(0, oldest + _maxDelayTicks - _time.GetTimestamp());
     }
 
     private void RunBatch()
@@ -193,7 +198,7 @@ public sealed partial class InferenceGrain : IDisposable
             return;
         }
 
-        var now = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
         var n = 0;
         var start = _cursor % Math.Max(1, slots.Length);
         for (var k = 0; k < slots.Length && n < _batchSlots.Length; k++)
@@ -245,10 +250,10 @@ public sealed partial class InferenceGrain : IDisposable
                 span.SetTag("va.batch.size", n);
             }
 
-            var batchStart = Stopwatch.GetTimestamp();
+            var batchStart = _time.GetTimestamp();
             detector!.Detect(_batchImages.AsSpan(0, n), _results);
-            var batchEnd = Stopwatch.GetTimestamp();
-            var inferenceMs = Stopwatch.GetElapsedTime(batchStart, batchEnd).TotalMilliseconds;
+            var batchEnd = _time.GetTimestamp();
+            var inferenceMs = _time.GetElapsedTime(batchStart, batchEnd).TotalMilliseconds;
             _metrics.BatchSize.Record(n, new KeyValuePair<string, object?>("device", Key));
             _metrics.InferenceLatency.Record(inferenceMs, new KeyValuePair<string, object?>("device", Key), new("model", model));
             for (var i = 0; i < n; i++)
@@ -310,8 +315,8 @@ public sealed partial class InferenceGrain : IDisposable
             _metrics.Detections.Add(1, new("camera", slot.CameraId), new("class", label));
         }
 
-        var queueMs = Stopwatch.GetElapsedTime(frame.CapturedTicks, batchStart).TotalMilliseconds;
-        var totalMs = Stopwatch.GetElapsedTime(frame.CapturedTicks).TotalMilliseconds;
+        var queueMs = _time.GetElapsedTime(frame.CapturedTicks, batchStart).TotalMilliseconds;
+        var totalMs = _time.GetElapsedTime(frame.CapturedTicks).TotalMilliseconds;
         _metrics.FramesProcessed.Add(1, new KeyValuePair<string, object?>("camera", slot.CameraId));
         _metrics.CaptureToPublish.Record(totalMs, new KeyValuePair<string, object?>("camera", slot.CameraId));
         return new DetectionFrame

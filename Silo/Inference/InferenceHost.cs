@@ -20,7 +20,8 @@ public sealed partial class InferenceHost(
     IDetectionStreams streams,
     PipelineMetrics metrics,
     ILoggerFactory loggerFactory,
-    AnnotatedFrameTap tap) : IHostedService, IDisposable
+    AnnotatedFrameTap tap,
+    TimeProvider time) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<InferenceHost>();
     private readonly Lock _gate = new();
@@ -67,7 +68,7 @@ public sealed partial class InferenceHost(
                 }
             }
 
-            var grain = new InferenceGrain(name, device, catalog, settings, streams, metrics, loggerFactory.CreateLogger<InferenceGrain>(), tap);
+            var grain = new InferenceGrain(name, device, catalog, settings, streams, metrics, loggerFactory.CreateLogger<InferenceGrain>(), tap, time);
             grain.Start();
             grains.Add(grain);
             LogGrainStarted(name, device);

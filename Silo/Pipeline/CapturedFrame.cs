@@ -25,7 +25,7 @@ public sealed class CapturedFrame
     /// <summary>Capture time, UTC.</summary>
     public DateTimeOffset Timestamp { get; set; }
 
-    /// <summary><see cref="System.Diagnostics.Stopwatch"/> ticks at capture, for latency measurements.</summary>
+    /// <summary>Timestamp ticks of the silo's <see cref="TimeProvider"/> at capture, for batching delay, staleness and latency.</summary>
     public long CapturedTicks { get; set; }
 
     /// <summary>Fencing epoch of the camera activation that captured this frame.</summary>
