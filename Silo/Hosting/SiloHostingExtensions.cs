@@ -118,10 +118,26 @@ public static class SiloHostingExtensions
         });
     }
 
+    // Below Linux's ephemeral range (32768–60999): a port the kernel picked for a port-0 bind could be handed to
+    // some outgoing connection in the second before Orleans binds it; nothing is handed out from here by itself.
+    // (The test suite takes its servers' ports from 20000–25999, so the two never meet.)
     private static int FreeLoopbackPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(26000, 32000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+
+        throw new InvalidOperationException("no free loopback port between 26000 and 32000 for the in-process Orleans silo");
     }
 }

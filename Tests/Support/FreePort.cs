@@ -7,12 +7,14 @@ namespace VideoAnalytics.Tests.Support;
 /// Ports for the servers tests start. Two rules keep them from colliding (a soak run once saw a silo's HTTP port
 /// already taken by another silo's Orleans port): a port is handed out once per test run, and it comes from below
 /// Linux's ephemeral range (32768–60999), where the kernel never puts the local end of an outgoing connection nor a
-/// port-0 bind, so nothing else in the run takes it between our check and the server's bind.
+/// port-0 bind, so nothing else in the run takes it between our check and the server's bind (and not where the
+/// all-in-one service picks its in-process silo's port).
 /// </summary>
 public static class FreePort
 {
+    // The all-in-one service's in-process silo takes its port from 26000–31999.
     private const int First = 20000;
-    private const int Last = 32000;
+    private const int Last = 26000;
     private static readonly HashSet<int> HandedOut = [];
     private static readonly Lock Gate = new();
 
