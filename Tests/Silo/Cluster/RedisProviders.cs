@@ -8,7 +8,7 @@ namespace VideoAnalytics.Tests.Silo.Cluster;
 /// <summary>Connections to the test Redis under a fresh key prefix, disposed with the test.</summary>
 public sealed class RedisProviders : IDisposable
 {
-    private readonly List<RedisConnection> _connections = [];
+    private readonly List<ClusterRedis> _connections = [];
 
     public RedisProviders(RedisServer server)
     {
@@ -23,9 +23,10 @@ public sealed class RedisProviders : IDisposable
 
     public ClusterOptions Options { get; }
 
-    public RedisConnection Connect()
+    /// <summary>A connection of its own, as another process would have.</summary>
+    public ClusterRedis Connect()
     {
-        var connection = new RedisConnection(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RedisConnection>.Instance);
+        var connection = new ClusterRedis(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<ClusterRedis>.Instance);
         lock (_connections)
         {
             _connections.Add(connection);
