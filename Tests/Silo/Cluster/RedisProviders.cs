@@ -23,10 +23,11 @@ public sealed class RedisProviders : IDisposable
 
     public ClusterOptions Options { get; }
 
-    /// <summary>A connection of its own, as another process would have.</summary>
-    public ClusterRedis Connect()
+    /// <summary>A connection of its own, as another process would have; <paramref name="settings"/> (<c>,name=value…</c>) go on the connection string.</summary>
+    public ClusterRedis Connect(string settings = "")
     {
-        var connection = new ClusterRedis(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<ClusterRedis>.Instance);
+        var options = new ClusterOptions { Provider = Options.Provider, Redis = Options.Redis + settings, KeyPrefix = Options.KeyPrefix };
+        var connection = new ClusterRedis(Microsoft.Extensions.Options.Options.Create(options), NullLogger<ClusterRedis>.Instance);
         lock (_connections)
         {
             _connections.Add(connection);

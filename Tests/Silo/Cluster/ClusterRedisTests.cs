@@ -1,0 +1,183 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Silo.Cluster;
+using VideoAnalytics.Silo.Streams;
+using VideoAnalytics.Tests.Silo.Contracts;
+using VideoAnalytics.Tests.Support;
+using Eventually = VideoAnalytics.Tests.Support.Eventually;
+
+namespace VideoAnalytics.Tests.Silo.Cluster;
+
+/// <summary>
+/// The multiplexer's behaviour our providers rely on, against a real redis-server of each test's own (they stop and
+/// start it): a dead Redis fails commands at once instead of holding them, and subscriptions and waiters come back by
+/// themselves after Redis restarts.
+/// </summary>
+public sealed class ClusterRedisTests : IDisposable
+{
+    private const string Camera = "cam";
+    private static readonly TimeSpan SafetyNet = TimeSpan.FromSeconds(20);
+    private readonly RedisServer _server = new();
+    private readonly RedisProviders _providers;
+
+    public ClusterRedisTests()
+    {
+        _providers = new RedisProviders(_server);
+    }
+
+    public void Dispose()
+    {
+        _providers.Dispose();
+        _server.Dispose();
+    }
+
+    [Fact]
+    public void The_connection_string_keeps_what_it_says_and_gets_our_defaults_where_it_is_silent()
+    {
+        var plain = ClusterRedis.Configuration("127.0.0.1:6390,user=va,password=secret");
+        Assert.Equal("va", plain.User);
+        Assert.Equal("secret", plain.Password);
+        Assert.Equal(2000, plain.AsyncTimeout);
+        Assert.Equal(2000, plain.SyncTimeout);
+        Assert.Equal(2000, plain.ConnectTimeout);
+        Assert.False(plain.AbortOnConnectFail);
+        Assert.False(plain.BacklogPolicy.QueueWhileDisconnected);
+
+        var tuned = ClusterRedis.Configuration("redis.example:6379, asyncTimeout = 7000,connectTimeout=9000,abortConnect=true");
+        Assert.Equal(7000, tuned.AsyncTimeout);
+        Assert.Equal(9000, tuned.ConnectTimeout);
+        Assert.Equal(2000, tuned.SyncTimeout);
+        Assert.False(tuned.AbortOnConnectFail); // a process must start while Redis is away, whatever the string says
+    }
+
+    [Fact]
+    public async Task While_Redis_is_away_commands_fail_at_once_a_process_may_start_and_both_work_once_it_is_back()
+    {
+        // Timeouts far past the safety net: a command held until Redis is back (the library's default backlog, which
+        // times out on syncTimeout even for async commands) would still be waiting when the test gives up; ours fail at once.
+        var running = new RedisDetectionStreams(_providers.Connect(",syncTimeout=60000,asyncTimeout=60000"), Options.Create(new StreamOptions { HistoryPerCamera = 10 }));
+        Assert.NotNull(await running.PublishAsync(Frame(1)));
+        _server.Stop();
+        await Assert.ThrowsAsync<RedisConnectionException>(() => running.PublishAsync(Frame(2)).WaitAsync(SafetyNet));
+        await Assert.ThrowsAsync<RedisConnectionException>(() => running.PublishAsync(Frame(2)).WaitAsync(SafetyNet));
+
+        var late = _providers.Connect(",syncTimeout=60000,asyncTimeout=60000");
+        var streams = new RedisDetectionStreams(late, Options.Create(new StreamOptions { HistoryPerCamera = 10 }));
+        var registry = new RedisCameraRegistry(late);
+        await Assert.ThrowsAsync<RedisConnectionException>(() => streams.PublishAsync(Frame(3)).WaitAsync(SafetyNet));
+        await Assert.ThrowsAsync<RedisConnectionException>(() => registry.Subscribed.WaitAsync(SafetyNet));
+
+        _server.Start();
+        await Eventually.UntilAsync(() => Attempt(() => running.PublishAsync(Frame(4))), position => position is not null, SafetyNet, "a publish of the running process once Redis is back");
+        await Eventually.UntilAsync(() => Attempt(() => streams.PublishAsync(Frame(5))), position => position is not null, SafetyNet, "a publish of the late process once Redis is up");
+
+        // The subscription Redis was not there for is made once it is: another process's change is announced here.
+        var writer = new RedisCameraRegistry(_providers.Connect());
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        registry.Changed += id =>
+        {
+            lock (seen)
+            {
+                seen.Add(id);
+            }
+        };
+        await AnnouncedAsync(writer, seen, "late");
+    }
+
+    [Fact]
+    public async Task Subscriptions_and_waiters_resume_by_themselves_after_Redis_restarts()
+    {
+        var reader = new RedisCameraRegistry(_providers.Connect());
+        var writer = new RedisCameraRegistry(_providers.Connect());
+        await reader.Subscribed.WaitAsync(SafetyNet);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        reader.Changed += id =>
+        {
+            lock (seen)
+            {
+                seen.Add(id);
+            }
+        };
+
+        var readerRedis = _providers.Connect();
+        var readerStreams = new RedisDetectionStreams(readerRedis, Options.Create(new StreamOptions { HistoryPerCamera = 10 }));
+        var writerStreams = new RedisDetectionStreams(_providers.Connect(), Options.Create(new StreamOptions { HistoryPerCamera = 10 }));
+        var appended = new List<string>();
+        await readerRedis.SubscribeAsync(RedisChannel.Pattern(readerRedis.Keys.AppendedPattern), (channel, _) =>
+        {
+            lock (appended)
+            {
+                appended.Add(readerRedis.Keys.CameraOfAppended(channel));
+            }
+        }).WaitAsync(SafetyNet);
+        var first = await writerStreams.PublishAsync(Frame(1));
+        var waiting = readerStreams.WaitAsync(Camera, first, CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+
+        _server.Stop();
+        _server.Start();
+        lock (appended)
+        {
+            appended.Clear();
+        }
+
+        // Frames published after the restart wake the waiter that was waiting across it, and pattern subscriptions
+        // hear them again (the handler gets the channel itself, not the pattern).
+        var index = 1;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                await Attempt(() => writerStreams.PublishAsync(Frame(++index)));
+                lock (appended)
+                {
+                    return appended.Count > 0;
+                }
+            },
+            heard => heard, SafetyNet, "an append announced after the restart");
+        lock (appended)
+        {
+            Assert.Equal(Camera, appended[0]);
+        }
+
+        await waiting.WaitAsync(SafetyNet);
+        await AnnouncedAsync(writer, seen, "after-restart");
+    }
+
+    private static DetectionFrame Frame(long index) => DetectionStreamsContract.Frame(Camera, index);
+
+    // A change is announced to the other process once its subscription is back; one published before that is lost,
+    // so each try announces a new camera.
+    private static async Task AnnouncedAsync(RedisCameraRegistry writer, HashSet<string> seen, string prefix)
+    {
+        var tries = 0;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var id = $"{prefix}-{++tries}";
+                await Attempt(() => writer.AddAsync(new CameraSpec { Id = id, Url = "rtsp://127.0.0.1/x" }));
+                await Task.Delay(200);
+                lock (seen)
+                {
+                    return seen.Any(s => s.StartsWith(prefix, StringComparison.Ordinal));
+                }
+            },
+            announced => announced,
+            SafetyNet,
+            $"a change ({prefix}) announced to the other process");
+    }
+
+    // Null while Redis is away or still loading.
+    private static async Task<T?> Attempt<T>(Func<Task<T>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or RedisServerException)
+        {
+            return default;
+        }
+    }
+}
