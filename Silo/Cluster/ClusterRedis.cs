@@ -58,7 +58,7 @@ public sealed partial class ClusterRedis : IDisposable
     public Task SubscribeAsync(RedisChannel channel, Action<string, string> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return _multiplexer.GetSubscriber().SubscribeAsync(channel, (name, message) =>
+        var subscribed = _multiplexer.GetSubscriber().SubscribeAsync(channel, (name, message) =>
         {
             try
             {
@@ -70,6 +70,13 @@ public sealed partial class ClusterRedis : IDisposable
                 LogHandlerFailed(name.ToString(), e);
             }
         });
+
+        // Callers need not await it (the subscription stands either way): say here why it failed, and observe it.
+        var channelName = channel.ToString();
+        subscribed.ContinueWith(
+            task => LogSubscribeFailed(channelName, task.Exception!.GetBaseException().Message),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return subscribed;
     }
 
     /// <summary>
@@ -134,4 +141,7 @@ public sealed partial class ClusterRedis : IDisposable
 
     [LoggerMessage(EventId = 2412, Level = LogLevel.Error, Message = "A handler of Redis channel {Channel} failed")]
     private partial void LogHandlerFailed(string channel, Exception exception);
+
+    [LoggerMessage(EventId = 2413, Level = LogLevel.Warning, Message = "Subscribing to Redis channel {Channel} failed ({Reason}); the subscription is made once Redis is back")]
+    private partial void LogSubscribeFailed(string channel, string reason);
 }

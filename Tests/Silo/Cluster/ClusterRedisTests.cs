@@ -4,6 +4,7 @@ using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Streams;
+using VideoAnalytics.Tests.Silo.Cameras;
 using VideoAnalytics.Tests.Silo.Contracts;
 using VideoAnalytics.Tests.Support;
 using Eventually = VideoAnalytics.Tests.Support.Eventually;
@@ -57,33 +58,27 @@ public sealed class ClusterRedisTests : IDisposable
     {
         // Timeouts far past the safety net: a command held until Redis is back (the library's default backlog, which
         // times out on syncTimeout even for async commands) would still be waiting when the test gives up; ours fail at once.
-        var running = new RedisDetectionStreams(_providers.Connect(",syncTimeout=60000,asyncTimeout=60000"), Options.Create(new StreamOptions { HistoryPerCamera = 10 }));
+        var running = Streams(_providers.Connect(",syncTimeout=60000,asyncTimeout=60000"));
         Assert.NotNull(await running.PublishAsync(Frame(1)));
         _server.Stop();
         await Assert.ThrowsAsync<RedisConnectionException>(() => running.PublishAsync(Frame(2)).WaitAsync(SafetyNet));
         await Assert.ThrowsAsync<RedisConnectionException>(() => running.PublishAsync(Frame(2)).WaitAsync(SafetyNet));
 
-        var late = _providers.Connect(",syncTimeout=60000,asyncTimeout=60000");
-        var streams = new RedisDetectionStreams(late, Options.Create(new StreamOptions { HistoryPerCamera = 10 }));
+        var log = new TestLogger<ClusterRedis>();
+        var late = _providers.Connect(",syncTimeout=60000,asyncTimeout=60000", log);
+        var streams = Streams(late);
         var registry = new RedisCameraRegistry(late);
         await Assert.ThrowsAsync<RedisConnectionException>(() => streams.PublishAsync(Frame(3)).WaitAsync(SafetyNet));
         await Assert.ThrowsAsync<RedisConnectionException>(() => registry.Subscribed.WaitAsync(SafetyNet));
+        await Eventually.UntilAsync(() => log.Lines.Any(l => l.StartsWith("Warning 2413 ", StringComparison.Ordinal) && l.Contains(":cameras:changed", StringComparison.Ordinal)),
+            SafetyNet, "the failed subscription logged");
 
         _server.Start();
         await Eventually.UntilAsync(() => Attempt(() => running.PublishAsync(Frame(4))), position => position is not null, SafetyNet, "a publish of the running process once Redis is back");
         await Eventually.UntilAsync(() => Attempt(() => streams.PublishAsync(Frame(5))), position => position is not null, SafetyNet, "a publish of the late process once Redis is up");
 
         // The subscription Redis was not there for is made once it is: another process's change is announced here.
-        var writer = new RedisCameraRegistry(_providers.Connect());
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        registry.Changed += id =>
-        {
-            lock (seen)
-            {
-                seen.Add(id);
-            }
-        };
-        await AnnouncedAsync(writer, seen, "late");
+        await AnnouncedAsync(new RedisCameraRegistry(_providers.Connect()), registry, "late");
     }
 
     [Fact]
@@ -92,18 +87,10 @@ public sealed class ClusterRedisTests : IDisposable
         var reader = new RedisCameraRegistry(_providers.Connect());
         var writer = new RedisCameraRegistry(_providers.Connect());
         await reader.Subscribed.WaitAsync(SafetyNet);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        reader.Changed += id =>
-        {
-            lock (seen)
-            {
-                seen.Add(id);
-            }
-        };
-
-        var readerRedis = _providers.Connect();
-        var readerStreams = new RedisDetectionStreams(readerRedis, Options.Create(new StreamOptions { HistoryPerCamera = 10 }));
-        var writerStreams = new RedisDetectionStreams(_providers.Connect(), Options.Create(new StreamOptions { HistoryPerCamera = 10 }));
+        var log = new TestLogger<ClusterRedis>();
+        var readerRedis = _providers.Connect(logger: log);
+        var readerStreams = Streams(readerRedis);
+        var writerStreams = Streams(_providers.Connect());
         var appended = new List<string>();
         await readerRedis.SubscribeAsync(RedisChannel.Pattern(readerRedis.Keys.AppendedPattern), (channel, _) =>
         {
@@ -142,28 +129,54 @@ public sealed class ClusterRedisTests : IDisposable
         }
 
         await waiting.WaitAsync(SafetyNet);
-        await AnnouncedAsync(writer, seen, "after-restart");
+        await AnnouncedAsync(writer, reader, "after-restart");
+
+        // Both connections (commands, pub/sub) were reported lost and restored.
+        Assert.Contains(log.Lines, l => l.StartsWith("Warning 2410 Redis Interactive connection", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.StartsWith("Warning 2410 Redis Subscription connection", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.StartsWith("Information 2411 Redis Interactive connection", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.StartsWith("Information 2411 Redis Subscription connection", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failing_handler_is_logged_and_the_channel_still_reaches_the_others()
+    {
+        var log = new TestLogger<ClusterRedis>();
+        var redis = _providers.Connect(logger: log);
+        var channel = RedisChannel.Literal(redis.Keys.CamerasChanged);
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await redis.SubscribeAsync(channel, (_, _) => throw new InvalidOperationException("a bad handler")).WaitAsync(SafetyNet);
+        await redis.SubscribeAsync(channel, (_, message) => heard.TrySetResult(message)).WaitAsync(SafetyNet);
+        await redis.Database.PublishAsync(channel, "cam-1");
+        Assert.Equal("cam-1", await heard.Task.WaitAsync(SafetyNet));
+        await Eventually.UntilAsync(() => log.Lines.Any(l => l.StartsWith("Error 2412 ", StringComparison.Ordinal)), SafetyNet, "the failing handler logged");
     }
 
     private static DetectionFrame Frame(long index) => DetectionStreamsContract.Frame(Camera, index);
 
+    private static RedisDetectionStreams Streams(ClusterRedis redis) => new(redis, Options.Create(new StreamOptions { HistoryPerCamera = 10 }));
+
     // A change is announced to the other process once its subscription is back; one published before that is lost,
-    // so each try announces a new camera.
-    private static async Task AnnouncedAsync(RedisCameraRegistry writer, HashSet<string> seen, string prefix)
+    // so each try announces a new camera and waits a little for it.
+    private static async Task AnnouncedAsync(RedisCameraRegistry writer, RedisCameraRegistry reader, string prefix)
     {
+        var announced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        reader.Changed += id =>
+        {
+            if (id.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                announced.TrySetResult();
+            }
+        };
         var tries = 0;
         await Eventually.UntilAsync(
             async () =>
             {
-                var id = $"{prefix}-{++tries}";
-                await Attempt(() => writer.AddAsync(new CameraSpec { Id = id, Url = "rtsp://127.0.0.1/x" }));
-                await Task.Delay(200);
-                lock (seen)
-                {
-                    return seen.Any(s => s.StartsWith(prefix, StringComparison.Ordinal));
-                }
+                await Attempt(() => writer.AddAsync(new CameraSpec { Id = $"{prefix}-{++tries}", Url = "rtsp://127.0.0.1/x" }));
+                await Task.WhenAny(announced.Task, Task.Delay(TimeSpan.FromMilliseconds(500)));
+                return announced.Task.IsCompleted;
             },
-            announced => announced,
+            done => done,
             SafetyNet,
             $"a change ({prefix}) announced to the other process");
     }

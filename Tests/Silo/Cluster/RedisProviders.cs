@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VideoAnalytics.Silo.Cluster;
@@ -24,10 +25,10 @@ public sealed class RedisProviders : IDisposable
     public ClusterOptions Options { get; }
 
     /// <summary>A connection of its own, as another process would have; <paramref name="settings"/> (<c>,name=value…</c>) go on the connection string.</summary>
-    public ClusterRedis Connect(string settings = "")
+    public ClusterRedis Connect(string settings = "", ILogger<ClusterRedis>? logger = null)
     {
         var options = new ClusterOptions { Provider = Options.Provider, Redis = Options.Redis + settings, KeyPrefix = Options.KeyPrefix };
-        var connection = new ClusterRedis(Microsoft.Extensions.Options.Options.Create(options), NullLogger<ClusterRedis>.Instance);
+        var connection = new ClusterRedis(Microsoft.Extensions.Options.Options.Create(options), logger ?? NullLogger<ClusterRedis>.Instance);
         lock (_connections)
         {
             _connections.Add(connection);
