@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,15 @@ public sealed partial class ClusterRedis : IDisposable
     /// </summary>
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(2);
 
+    private static readonly TimeSpan SubscribeRetry = TimeSpan.FromMilliseconds(250);
+
+    // Time for the library's own resubscription to be answered before ours looks.
+    private static readonly TimeSpan ResubscribeGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly ConnectionMultiplexer _multiplexer;
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly SemaphoreSlim _resubscribing = new(1, 1);
+    private readonly ConcurrentDictionary<Action<RedisChannel, RedisValue>, RedisChannel> _subscriptions = new();
     private readonly ILogger<ClusterRedis> _logger;
 
     public ClusterRedis(IOptions<ClusterOptions> options, ILogger<ClusterRedis> logger)
@@ -41,7 +50,11 @@ public sealed partial class ClusterRedis : IDisposable
         // multiplexer keeps trying in the background.
         _multiplexer = ConnectionMultiplexer.Connect(Configuration(settings.Redis ?? throw new InvalidOperationException("Cluster:Redis is not set")));
         _multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(e.ConnectionType, e.EndPoint, e.FailureType, e.Exception?.Message);
-        _multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(e.ConnectionType, e.EndPoint);
+        _multiplexer.ConnectionRestored += (_, e) =>
+        {
+            LogConnectionRestored(e.ConnectionType, e.EndPoint);
+            _ = ResubscribeDroppedAsync();
+        };
     }
 
     public ClusterKeys Keys { get; }
@@ -52,13 +65,13 @@ public sealed partial class ClusterRedis : IDisposable
 
     /// <summary>
     /// Calls <paramref name="handler"/> (channel, message) for every message on <paramref name="channel"/> (a literal
-    /// channel or a pattern). The task completes once Redis confirmed the subscription; it fails when Redis is away,
-    /// and the library subscribes again once it is back.
+    /// channel or a pattern). The task completes once Redis confirmed the subscription, however long Redis is away
+    /// (it is cancelled when this connection is disposed); after that it is made again after every reconnect.
     /// </summary>
-    public Task SubscribeAsync(RedisChannel channel, Action<string, string> handler)
+    public async Task SubscribeAsync(RedisChannel channel, Action<string, string> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var subscribed = _multiplexer.GetSubscriber().SubscribeAsync(channel, (name, message) =>
+        Action<RedisChannel, RedisValue> deliver = (name, message) =>
         {
             try
             {
@@ -66,17 +79,86 @@ public sealed partial class ClusterRedis : IDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // The library would swallow it silently; one bad message must not go unnoticed.
+                // The library would swallow it silently (and skip the channel's other handlers).
                 LogHandlerFailed(name.ToString(), e);
             }
-        });
+        };
 
-        // Callers need not await it (the subscription stands either way): say here why it failed, and observe it.
-        var channelName = channel.ToString();
-        subscribed.ContinueWith(
-            task => LogSubscribeFailed(channelName, task.Exception!.GetBaseException().Message),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        return subscribed;
+        await EnsureSubscribedAsync(channel, deliver);
+
+        // Only now: the check after a reconnect must not take the handler back while this first try still runs.
+        _subscriptions[deliver] = channel;
+    }
+
+    // Commands fail fast while a connection is not up, SUBSCRIBE too, and the pub/sub connection may still be coming
+    // up after Connect returned: try until Redis confirms. The library keeps a refused handler registered, so it is
+    // taken back before the next try, which would otherwise add it twice.
+    private async Task EnsureSubscribedAsync(RedisChannel channel, Action<RedisChannel, RedisValue> deliver)
+    {
+        var subscriber = _multiplexer.GetSubscriber();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await subscriber.SubscribeAsync(channel, deliver);
+                return;
+            }
+            catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+            {
+                if (attempt == 1)
+                {
+                    LogSubscribeWaiting(channel, e.Message);
+                }
+            }
+
+            await UnsubscribeQuietlyAsync(channel, deliver);
+            await Task.Delay(SubscribeRetry, _disposing.Token);
+        }
+    }
+
+    // The library subscribes again by itself when its pub/sub connection is back, but fire-and-forget, and with
+    // fail-fast commands that SUBSCRIBE is dropped when the command connection is not back yet (seen here about one
+    // Redis restart in ten): after each restored connection, look, and make again what it does not hold.
+    private async Task ResubscribeDroppedAsync()
+    {
+        try
+        {
+            await Task.Delay(ResubscribeGrace, _disposing.Token);
+            await _resubscribing.WaitAsync(_disposing.Token);
+            try
+            {
+                var subscriber = _multiplexer.GetSubscriber();
+                foreach (var (deliver, channel) in _subscriptions)
+                {
+                    if (subscriber.SubscribedEndpoint(channel) is null)
+                    {
+                        LogResubscribing(channel);
+                        await UnsubscribeQuietlyAsync(channel, deliver);
+                        await EnsureSubscribedAsync(channel, deliver);
+                    }
+                }
+            }
+            finally
+            {
+                _resubscribing.Release();
+            }
+        }
+        catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
+        {
+            // disposed meanwhile
+        }
+    }
+
+    private async Task UnsubscribeQuietlyAsync(RedisChannel channel, Action<RedisChannel, RedisValue> deliver)
+    {
+        try
+        {
+            await _multiplexer.GetSubscriber().UnsubscribeAsync(channel, deliver);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            // the handler is off the library's list already; only telling Redis failed, and Redis holds no such subscription
+        }
     }
 
     /// <summary>
@@ -131,7 +213,12 @@ public sealed partial class ClusterRedis : IDisposable
     }
 
     // Disposing twice (as the owner and as the IConnectionMultiplexer registered in DI) is harmless: Close returns once disposed.
-    public void Dispose() => _multiplexer.Dispose();
+    public void Dispose()
+    {
+        // The token source and gate are left to the collector: a subscription's retry may still be unwinding through them.
+        _disposing.Cancel();
+        _multiplexer.Dispose();
+    }
 
     [LoggerMessage(EventId = 2410, Level = LogLevel.Warning, Message = "Redis {ConnectionType} connection to {EndPoint} lost ({Failure}: {Reason}); reconnecting")]
     private partial void LogConnectionFailed(ConnectionType connectionType, EndPoint? endPoint, ConnectionFailureType failure, string? reason);
@@ -142,6 +229,10 @@ public sealed partial class ClusterRedis : IDisposable
     [LoggerMessage(EventId = 2412, Level = LogLevel.Error, Message = "A handler of Redis channel {Channel} failed")]
     private partial void LogHandlerFailed(string channel, Exception exception);
 
-    [LoggerMessage(EventId = 2413, Level = LogLevel.Warning, Message = "Subscribing to Redis channel {Channel} failed ({Reason}); the subscription is made once Redis is back")]
-    private partial void LogSubscribeFailed(string channel, string reason);
+    [LoggerMessage(EventId = 2414, Level = LogLevel.Warning, Message = "The subscription to Redis channel {Channel} was not made again after a reconnect; subscribing again")]
+    private partial void LogResubscribing(RedisChannel channel);
+
+    // Debug: right after start the pub/sub connection is often a moment behind; a Redis that is away is reported as such.
+    [LoggerMessage(EventId = 2413, Level = LogLevel.Debug, Message = "Subscribing to Redis channel {Channel} waits for the connection ({Reason})")]
+    private partial void LogSubscribeWaiting(RedisChannel channel, string reason);
 }

@@ -142,7 +142,7 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 
     public async Task<StreamEntry?> LatestAsync(string cameraId, CancellationToken cancellationToken = default)
     {
-        var entries = await Database.StreamRangeAsync(Keys.Stream(cameraId), count: 1, messageOrder: Order.Descending);
+        var entries = await NewestAsync(cameraId);
         return entries.Length == 0 ? null : ToEntry(entries[0]);
     }
 
@@ -158,13 +158,15 @@ public sealed class RedisDetectionStreams : IDetectionStreams
             var signal = _signals.GetOrAdd(cameraId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             try
             {
-                var latest = await Database.StreamRangeAsync(Keys.Stream(cameraId), count: 1, messageOrder: Order.Descending);
+                // Bounded here too: a command caught in a reconnect was once seen unanswered for over 20 s, and a
+                // waiter must keep looking.
+                var latest = await NewestAsync(cameraId).WaitAsync(PollInterval + ClusterRedis.CommandTimeout, cancellationToken);
                 if (latest.Length > 0 && ComparePositions(latest[0].Id.ToString(), after) > 0)
                 {
                     return;
                 }
             }
-            catch (Exception e) when (e is RedisException or RedisTimeoutException)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 // Redis is away (restarting, failing over): keep waiting; the poll below looks again.
             }
@@ -199,6 +201,10 @@ public sealed class RedisDetectionStreams : IDetectionStreams
     }
 
     public int ComparePositions(string? a, string? b) => Position.Parse(a).CompareTo(Position.Parse(b));
+
+    // XREVRANGE + - COUNT 1: the newest entry, or none.
+    private Task<RedisStreamEntry[]> NewestAsync(string cameraId) =>
+        Database.StreamRangeAsync(Keys.Stream(cameraId), count: 1, messageOrder: Order.Descending);
 
     private void OnAppended(string channel, string message)
     {
