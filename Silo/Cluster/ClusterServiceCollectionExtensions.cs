@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 
@@ -10,7 +11,9 @@ public static class ClusterServiceCollectionExtensions
     /// <summary>Registry, status board and detection streams on Redis: what silos and gateways share.</summary>
     public static IServiceCollection AddRedisProviders(this IServiceCollection services)
     {
-        services.AddSingleton<RedisConnection>();
+        // One multiplexer per process, for whatever else needs Redis (a health check); its owner is ClusterRedis.
+        services.AddSingleton<ClusterRedis>();
+        services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<ClusterRedis>().Multiplexer);
         services.AddSingleton<IDetectionStreams, RedisDetectionStreams>();
         services.AddSingleton<ICameraRegistry, RedisCameraRegistry>();
         services.AddSingleton<ICameraStatusBoard, RedisCameraStatusBoard>();

@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using VideoAnalytics.Contracts.Detections;
-using VideoAnalytics.Silo.Cluster.Resp;
 using VideoAnalytics.Silo.Streams;
+using RedisStreamEntry = StackExchange.Redis.StreamEntry;
+using StreamEntry = VideoAnalytics.Contracts.Detections.StreamEntry;
 
 namespace VideoAnalytics.Silo.Cluster;
 
@@ -17,9 +19,10 @@ namespace VideoAnalytics.Silo.Cluster;
 /// <para>Fencing: one Lua script checks the frame's epoch against the camera's fence (raised by every new activation
 /// of the camera and by every accepted frame) and only then appends, so a silo still running a superseded
 /// activation can never slip a frame in between the check and the append.</para>
-/// <para>Waiting: the command connection is shared, so a blocking read (XREAD BLOCK) would stall every caller; an
-/// append is announced on a pub/sub channel instead; a waiter also re-checks every second in case an announcement was lost
-/// while Redis reconnected.</para>
+/// <para>Waiting: the multiplexer's one command connection is shared, so a blocking read (XREAD BLOCK) would stall
+/// every caller (the library does not support blocking commands for that reason); an append is announced on a
+/// pub/sub channel instead; a waiter also re-checks every second in case an announcement was lost while Redis
+/// reconnected (the library subscribes again after a reconnect, but what was published in between is gone).</para>
 /// </remarks>
 public sealed class RedisDetectionStreams : IDetectionStreams
 {
@@ -62,38 +65,39 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly RedisConnection _redis;
+    private readonly ClusterRedis _redis;
     private readonly int _history;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
     private readonly Lazy<Task> _appended;
 
-    public RedisDetectionStreams(RedisConnection redis, IOptions<StreamOptions> options)
+    public RedisDetectionStreams(ClusterRedis redis, IOptions<StreamOptions> options)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
         _redis = redis;
         _history = options.Value.HistoryPerCamera;
         _appended = new Lazy<Task>(
-            () => redis.Subscriber.PatternSubscribeAsync(redis.Keys.AppendedPattern, OnAppended), LazyThreadSafetyMode.ExecutionAndPublication);
+            () => redis.SubscribeAsync(RedisChannel.Pattern(redis.Keys.AppendedPattern), OnAppended), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     private ClusterKeys Keys => _redis.Keys;
+
+    private IDatabase Database => _redis.Database;
 
     public async Task<string?> PublishAsync(DetectionFrame frame, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var camera = frame.CameraId ?? throw new ArgumentException("a published frame needs a camera id", nameof(frame));
         var captureMs = Math.Max(0, frame.Timestamp.ToUnixTimeMilliseconds());
-        var result = await _redis.EvalAsync(
+        var result = await Database.ScriptEvaluateAsync(
             PublishScript,
             [Keys.Stream(camera), Keys.Fence(camera), Keys.Streams],
-            frame.Epoch, _history, JsonSerializer.Serialize(frame, Json), captureMs,
-            frame.Timestamp.UtcTicks, Keys.Appended(camera), camera);
-        return result.IsNull ? null : result.ToString();
+            [frame.Epoch, _history, JsonSerializer.Serialize(frame, Json), captureMs, frame.Timestamp.UtcTicks, Keys.Appended(camera), camera]);
+        return result.IsNull ? null : (string?)result;
     }
 
     public async Task FenceAsync(string cameraId, long epoch, CancellationToken cancellationToken = default) =>
-        await _redis.EvalAsync(FenceScript, [Keys.Fence(cameraId)], epoch);
+        await Database.ScriptEvaluateAsync(FenceScript, [Keys.Fence(cameraId)], [epoch]);
 
     public async Task<IReadOnlyList<StreamEntry>> ReadAsync(string cameraId, string? after, int max, CancellationToken cancellationToken = default)
     {
@@ -102,8 +106,9 @@ public sealed class RedisDetectionStreams : IDetectionStreams
             return [];
         }
 
-        var entries = await _redis.ExecuteAsync("XRANGE", Keys.Stream(cameraId), after is null ? "-" : "(" + after, "+", "COUNT", max);
-        return ToEntries(entries.ToArray(), long.MinValue, long.MaxValue, max);
+        // "(id": exclusive start (Redis 6.2+).
+        var entries = await Database.StreamRangeAsync(Keys.Stream(cameraId), after is null ? "-" : "(" + after, "+", max);
+        return ToEntries(entries, long.MinValue, long.MaxValue, max);
     }
 
     public async Task<IReadOnlyList<StreamEntry>> RangeAsync(string cameraId, DateTimeOffset since, DateTimeOffset until, int max, CancellationToken cancellationToken = default)
@@ -116,14 +121,14 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         var from = Math.Max(0, since.ToUnixTimeMilliseconds()).ToString(CultureInfo.InvariantCulture);
         while (result.Count < max)
         {
-            var page = (await _redis.ExecuteAsync("XRANGE", key, from, "+", "COUNT", PageSize)).ToArray();
+            var page = await Database.StreamRangeAsync(key, from, "+", PageSize);
             if (page.Length == 0)
             {
                 break;
             }
 
             result.AddRange(ToEntries(page, since.UtcTicks, until.UtcTicks, max - result.Count));
-            var last = page[^1].ToArray()[0].Text!;
+            var last = page[^1].Id.ToString();
             if (page.Length < PageSize || (long)Position.Parse(last).Ms > stopMs)
             {
                 break;
@@ -139,31 +144,32 @@ public sealed class RedisDetectionStreams : IDetectionStreams
     {
         // Trimming takes the oldest entries first: while the resume point itself is held, nothing after it was lost.
         var key = Keys.Stream(cameraId);
-        if ((await _redis.ExecuteAsync("XRANGE", key, after, after, "COUNT", 1)).ToArray().Length > 0)
+        if ((await Database.StreamRangeAsync(key, after, after, 1)).Length > 0)
         {
             return null;
         }
 
-        var oldest = (await _redis.ExecuteAsync("XRANGE", key, "-", "+", "COUNT", 1)).ToArray();
+        var oldest = await Database.StreamRangeAsync(key, "-", "+", 1);
         if (oldest.Length == 0)
         {
             return null;
         }
 
-        var first = oldest[0].ToArray()[0].Text!;
         // Ids are not counters: how many entries were trimmed cannot be told.
+        var first = oldest[0].Id.ToString();
         return ComparePositions(first, after) > 0 ? new RetentionGap(null, null, first) : null;
     }
 
     public async Task<StreamEntry?> LatestAsync(string cameraId, CancellationToken cancellationToken = default)
     {
-        var entries = (await _redis.ExecuteAsync("XREVRANGE", Keys.Stream(cameraId), "+", "-", "COUNT", 1)).ToArray();
+        var entries = await NewestAsync(cameraId);
         return entries.Length == 0 ? null : ToEntry(entries[0]);
     }
 
     public async Task WaitAsync(string cameraId, string? after, CancellationToken cancellationToken)
     {
-        await _appended.Value.WaitAsync(RedisConnection.CommandTimeout, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Without the subscription (Redis away: the library makes it once Redis is back) the polling below still finds the frame.
+        await _appended.Value.WaitAsync(ClusterRedis.CommandTimeout, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -172,13 +178,15 @@ public sealed class RedisDetectionStreams : IDetectionStreams
             var signal = _signals.GetOrAdd(cameraId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             try
             {
-                var latest = (await _redis.ExecuteAsync("XREVRANGE", Keys.Stream(cameraId), "+", "-", "COUNT", 1)).ToArray();
-                if (latest.Length > 0 && ComparePositions(latest[0].ToArray()[0].Text, after) > 0)
+                // Bounded here too: a command caught in a reconnect was once seen unanswered for over 20 s, and a
+                // waiter must keep looking.
+                var latest = await NewestAsync(cameraId).WaitAsync(PollInterval + ClusterRedis.CommandTimeout, cancellationToken);
+                if (latest.Length > 0 && ComparePositions(latest[0].Id.ToString(), after) > 0)
                 {
                     return;
                 }
             }
-            catch (RedisException)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 // Redis is away (restarting, failing over): keep waiting; the poll below looks again.
             }
@@ -196,11 +204,11 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 
     public async Task<IReadOnlyList<string>> CamerasAsync(CancellationToken cancellationToken = default)
     {
-        var members = (await _redis.ExecuteAsync("SMEMBERS", Keys.Streams)).ToArray();
+        var members = await Database.SetMembersAsync(Keys.Streams);
         var ids = new List<string>(members.Length);
         foreach (var member in members)
         {
-            ids.Add(member.Text!);
+            ids.Add(member.ToString());
         }
 
         ids.Sort(StringComparer.Ordinal);
@@ -209,10 +217,14 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 
     public async Task DeleteAsync(string cameraId, CancellationToken cancellationToken = default)
     {
-        await _redis.EvalAsync(DeleteScript, [Keys.Stream(cameraId), Keys.Fence(cameraId), Keys.Streams], cameraId, Keys.Appended(cameraId));
+        await Database.ScriptEvaluateAsync(DeleteScript, [Keys.Stream(cameraId), Keys.Fence(cameraId), Keys.Streams], [cameraId, Keys.Appended(cameraId)]);
     }
 
     public int ComparePositions(string? a, string? b) => Position.Parse(a).CompareTo(Position.Parse(b));
+
+    // XREVRANGE + - COUNT 1: the newest entry, or none.
+    private Task<RedisStreamEntry[]> NewestAsync(string cameraId) =>
+        Database.StreamRangeAsync(Keys.Stream(cameraId), count: 1, messageOrder: Order.Descending);
 
     private void OnAppended(string channel, string message)
     {
@@ -222,7 +234,7 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         }
     }
 
-    private static List<StreamEntry> ToEntries(RespValue[] entries, long sinceTicks, long untilTicks, int max)
+    private static List<StreamEntry> ToEntries(RedisStreamEntry[] entries, long sinceTicks, long untilTicks, int max)
     {
         var result = new List<StreamEntry>(Math.Min(entries.Length, max));
         foreach (var entry in entries)
@@ -242,23 +254,15 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         return result;
     }
 
-    // An XRANGE entry is [id, [field, value, …]].
-    private static StreamEntry ToEntry(RespValue entry) =>
-        new(entry.ToArray()[0].Text!, JsonSerializer.Deserialize<DetectionFrame>(Field(entry, "f"), Json)
+    // Fields: f = the frame's JSON, t = its capture time in UTC ticks.
+    private static StreamEntry ToEntry(RedisStreamEntry entry) =>
+        new(entry.Id.ToString(), JsonSerializer.Deserialize<DetectionFrame>(Field(entry, "f"), Json)
             ?? throw new InvalidDataException("a null frame in a Redis stream"));
 
-    private static string Field(RespValue entry, string name)
+    private static string Field(RedisStreamEntry entry, string name)
     {
-        var fields = entry.ToArray()[1].ToArray();
-        for (var i = 0; i + 1 < fields.Length; i += 2)
-        {
-            if (fields[i].Text == name)
-            {
-                return fields[i + 1].Text!;
-            }
-        }
-
-        throw new InvalidDataException($"a stream entry without field '{name}'");
+        var value = entry[name];
+        return value.IsNull ? throw new InvalidDataException($"a stream entry without field '{name}'") : value.ToString();
     }
 
     /// <summary>A parsed stream id; null or empty is before every entry.</summary>

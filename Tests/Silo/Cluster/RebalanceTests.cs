@@ -1,6 +1,5 @@
-using VideoAnalytics.Silo.Cluster;
+using StackExchange.Redis;
 using VideoAnalytics.Silo.Placement;
-using VideoAnalytics.Silo.Cluster.Resp;
 using VideoAnalytics.Tests.Silo.Cameras;
 using VideoAnalytics.Tests.Support;
 using Eventually = VideoAnalytics.Tests.Support.Eventually;
@@ -130,8 +129,8 @@ public sealed class RebalanceTests
             var marks = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var camera in cameras)
             {
-                // The test's own client may still hold the connection Redis just closed, and a Redis that is still
-                // loading its append-only file answers LOADING: the first commands can fail.
+                // The test's own multiplexer fails commands at once until it has reconnected, and a Redis that is
+                // still loading its append-only file answers LOADING: the first commands can fail.
                 var latest = await Eventually.UntilAsync(
                     async () =>
                     {
@@ -139,7 +138,7 @@ public sealed class RebalanceTests
                         {
                             return await cluster.Streams.LatestAsync(camera);
                         }
-                        catch (Exception e) when (e is InvalidOperationException or RedisException or IOException or System.Net.Sockets.SocketException)
+                        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or RedisServerException)
                         {
                             return null;
                         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VideoAnalytics.Silo.Cluster;
@@ -8,7 +9,7 @@ namespace VideoAnalytics.Tests.Silo.Cluster;
 /// <summary>Connections to the test Redis under a fresh key prefix, disposed with the test.</summary>
 public sealed class RedisProviders : IDisposable
 {
-    private readonly List<RedisConnection> _connections = [];
+    private readonly List<ClusterRedis> _connections = [];
 
     public RedisProviders(RedisServer server)
     {
@@ -23,9 +24,11 @@ public sealed class RedisProviders : IDisposable
 
     public ClusterOptions Options { get; }
 
-    public RedisConnection Connect()
+    /// <summary>A connection of its own, as another process would have; <paramref name="settings"/> (<c>,name=value…</c>) go on the connection string.</summary>
+    public ClusterRedis Connect(string settings = "", ILogger<ClusterRedis>? logger = null)
     {
-        var connection = new RedisConnection(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RedisConnection>.Instance);
+        var options = new ClusterOptions { Provider = Options.Provider, Redis = Options.Redis + settings, KeyPrefix = Options.KeyPrefix };
+        var connection = new ClusterRedis(Microsoft.Extensions.Options.Options.Create(options), logger ?? NullLogger<ClusterRedis>.Instance);
         lock (_connections)
         {
             _connections.Add(connection);

@@ -21,7 +21,7 @@ internal sealed class TestCluster : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly string _models;
-    private readonly RedisConnection _connection;
+    private readonly ClusterRedis _connection;
 
     private TestCluster(RedisServer redis)
     {
@@ -34,7 +34,7 @@ internal sealed class TestCluster : IAsyncDisposable
         File.Copy(TestFrames.DataPath("tiny-raw.onnx"), Path.Combine(_models, CameraSpec.DefaultModel + ".onnx"));
         Camera = new RtspTestServer(RtspMount.LiveTestPattern());
         Options = new ClusterOptions { Provider = ClusterProvider.Redis, Redis = redis.Connection, KeyPrefix = "va:" };
-        _connection = new RedisConnection(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RedisConnection>.Instance);
+        _connection = new ClusterRedis(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<ClusterRedis>.Instance);
         Streams = new RedisDetectionStreams(_connection, Microsoft.Extensions.Options.Options.Create(new StreamOptions()));
         Status = new RedisCameraStatusBoard(_connection);
     }
@@ -48,8 +48,6 @@ internal sealed class TestCluster : IAsyncDisposable
     public RedisDetectionStreams Streams { get; }
 
     public RedisCameraStatusBoard Status { get; }
-
-    public RedisConnection Connection => _connection;
 
     public Dictionary<string, ServiceProcess> Silos { get; } = new(StringComparer.Ordinal);
 

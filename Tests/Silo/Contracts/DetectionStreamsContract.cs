@@ -12,7 +12,7 @@ public abstract class DetectionStreamsContract
 
     protected abstract Task<IDetectionStreams> CreateAsync();
 
-    protected static DetectionFrame Frame(string camera, long index, long epoch = 0, DateTimeOffset? at = null) => new()
+    protected internal static DetectionFrame Frame(string camera, long index, long epoch = 0, DateTimeOffset? at = null) => new()
     {
         CameraId = camera,
         FrameIndex = index,
