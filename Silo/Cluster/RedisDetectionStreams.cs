@@ -222,6 +222,19 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 
     public int ComparePositions(string? a, string? b) => Position.Parse(a).CompareTo(Position.Parse(b));
 
+    /// <summary>
+    /// Deletes every camera's entries captured before <paramref name="cutoff"/> (<c>XTRIM MINID</c>: an entry's id is
+    /// never below its capture time in ms, so nothing newer goes). Retention by age, beside the count cap of every append.
+    /// </summary>
+    internal async Task PruneAsync(DateTimeOffset cutoff)
+    {
+        var minimum = $"{Math.Max(0, cutoff.ToUnixTimeMilliseconds()).ToString(CultureInfo.InvariantCulture)}-0";
+        foreach (var camera in await CamerasAsync())
+        {
+            await Database.ExecuteAsync("XTRIM", Keys.Stream(camera), "MINID", minimum);
+        }
+    }
+
     // XREVRANGE + - COUNT 1: the newest entry, or none.
     private Task<RedisStreamEntry[]> NewestAsync(string cameraId) =>
         Database.StreamRangeAsync(Keys.Stream(cameraId), count: 1, messageOrder: Order.Descending);

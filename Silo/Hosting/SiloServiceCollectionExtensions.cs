@@ -37,6 +37,10 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<CameraPlacement>();
         services.AddSingleton<CameraKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<CameraKeeper>());
+        if (ClusterProviderOf(configuration) == ClusterProvider.Redis)
+        {
+            services.AddHostedService<RedisHistoryRetention>();
+        }
         return services;
     }
 

@@ -11,7 +11,7 @@ public sealed class StreamOptions
     [Range(10, 10_000_000)]
     public int HistoryPerCamera { get; set; } = 10_000;
 
-    /// <summary>How long the embedded history (the all-in-one service's <c>data/detections.db</c>) keeps frames.</summary>
+    /// <summary>How long the detection history keeps frames: the all-in-one service's <c>data/detections.db</c>, and Redis in a cluster.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
 

@@ -28,6 +28,21 @@ public sealed class RedisDetectionStreamsTests(RedisServer redis) : DetectionStr
         Assert.Equal([1L, 2], (await streams.ReadAsync("cam", null, 10)).Select(e => e.Frame.FrameIndex));
         Assert.Equal([2L], (await streams.RangeAsync("cam", DateTimeOffset.UnixEpoch.AddSeconds(40), DateTimeOffset.UnixEpoch.AddSeconds(60), 10)).Select(e => e.Frame.FrameIndex));
     }
+
+    [Fact]
+    public async Task Retention_by_age_deletes_frames_captured_before_the_cutoff_and_says_where_history_starts()
+    {
+        var streams = new RedisDetectionStreams(_providers.Connect(), Options.Create(new StreamOptions { HistoryPerCamera = History }));
+        var old = await streams.PublishAsync(Frame("aged", 1, at: DateTimeOffset.UnixEpoch.AddHours(1)));
+        await streams.PublishAsync(Frame("aged", 2, at: DateTimeOffset.UnixEpoch.AddHours(2)));
+        var kept = await streams.PublishAsync(Frame("aged", 3, at: DateTimeOffset.UnixEpoch.AddHours(3)));
+
+        await streams.PruneAsync(DateTimeOffset.UnixEpoch.AddHours(2.5));
+        Assert.Equal([3L], (await streams.ReadAsync("aged", null, 10)).Select(e => e.Frame.FrameIndex));
+        var gap = await streams.GapAfterAsync("aged", old!);
+        Assert.NotNull(gap);
+        Assert.Equal(kept, gap.HistoryStartsAt);
+    }
 }
 
 [Collection(RedisTestGroup.Name)]
