@@ -95,8 +95,12 @@ public sealed class CudaFlavorTests : IDisposable
         await using var service = await ServiceProcess.StartAsync("Gateway", Settings(fallback: false), _root, waitReady: false, binaries: Binaries);
         await Eventually.UntilAsync(() => service.HasExited, TimeSpan.FromSeconds(60), "the service stops at start");
         Assert.NotEqual(0, service.ExitCode);
-        var output = service.Output;
-        Assert.Contains("Inference:Devices names cuda:0, which cannot be used", output, StringComparison.Ordinal);
+
+        // The exited process's last lines may still be on their way through the pipe (a soak run read the output
+        // before the refusal arrived).
+        var output = await Eventually.UntilAsync(() => Task.FromResult(service.Output),
+            text => text.Contains("Inference:Devices names cuda:0, which cannot be used", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "the refusal in the service's output");
         Assert.Contains("libcudart.so.13 (the CUDA 13 runtime)", output, StringComparison.Ordinal);
     }
 
