@@ -13,7 +13,7 @@ namespace VideoAnalytics.Gateway.Cameras;
 /// </summary>
 public sealed partial class CameraRequestValidator(ModelCatalog models, IOptions<CameraOptions> cameraOptions)
 {
-    private readonly Dictionary<string, IReadOnlyList<string>?> _labels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<string>> _labels = new(StringComparer.Ordinal);
 
     /// <summary>Validates <paramref name="request"/>; fields it lacks come from <paramref name="existing"/> (PATCH) or defaults.</summary>
     public (CameraSpec? Spec, Dictionary<string, string[]> Errors) Validate(CameraRequest request, CameraSpec? existing = null, string? routeId = null)
@@ -62,10 +62,10 @@ public sealed partial class CameraRequestValidator(ModelCatalog models, IOptions
 
         var model = request.Model ?? existing?.Model ?? CameraSpec.DefaultModel;
         var classes = request.Classes ?? existing?.Classes ?? [];
-        var labels = LabelsOf(model);
+        var labels = LabelsOf(model, out var modelError);
         if (labels is null)
         {
-            errors["model"] = [$"unknown model '{model}'; available: {string.Join(", ", models.Names())}"];
+            errors["model"] = [modelError ?? $"model '{model}' cannot be used"];
         }
         else
         {
@@ -96,34 +96,34 @@ public sealed partial class CameraRequestValidator(ModelCatalog models, IOptions
         }, errors);
     }
 
-    /// <summary>Labels of a model (index = class id), or null when the silo cannot load it.</summary>
-    public IReadOnlyList<string>? LabelsOf(string model)
+    /// <summary>Labels of a model (index = class id), or null when the silo cannot load it (<paramref name="error"/> says why).</summary>
+    public IReadOnlyList<string>? LabelsOf(string model, out string? error)
     {
+        error = null;
         lock (_labels)
         {
-            if (_labels.TryGetValue(model, out var cached) && cached is not null)
+            if (_labels.TryGetValue(model, out var cached))
             {
                 return cached;
             }
         }
 
-        IReadOnlyList<string>? labels = null;
-        if (models.Exists(model) && models.TryGet(model, VideoAnalytics.Inference.Onnx.ExecutionDevice.Cpu, out var detector, out _))
+        // Failures are not remembered here: the catalog notices when the file is fixed or added.
+        var labels = DescribeModel(model, out error)?.Labels;
+        if (labels is not null)
         {
-            labels = detector!.Model.Labels;
-        }
-
-        lock (_labels)
-        {
-            _labels[model] = labels;
+            lock (_labels)
+            {
+                _labels[model] = labels;
+            }
         }
 
         return labels;
     }
 
-    /// <summary>The description of a loadable model, or null.</summary>
-    public ModelDescription? DescribeModel(string model) =>
-        models.Exists(model) && models.TryGet(model, VideoAnalytics.Inference.Onnx.ExecutionDevice.Cpu, out var detector, out _) ? detector!.Model : null;
+    /// <summary>The description of a loadable model, or null (<paramref name="error"/> says why: the file, what was expected, what was found).</summary>
+    public ModelDescription? DescribeModel(string model, out string? error) =>
+        models.TryGet(model, VideoAnalytics.Inference.Onnx.ExecutionDevice.Cpu, out var detector, out error) ? detector!.Model : null;
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex IdPattern();

@@ -185,11 +185,10 @@ public sealed partial class CameraGrain(
         _spec = spec;
 
         // A camera naming a model this silo cannot load fails with the reason and takes no capture resources; the
-        // keeper's next call tries again (the file may have been fixed meanwhile).
+        // keeper's next call asks again, and the catalog loads the model anew once its file was fixed or added.
         var device = inference.Grains.Count > 0 ? inference.Grains[0].Device : default;
         if (!models.TryGet(spec.Model, device, out _, out var error))
         {
-            models.ForgetFailure(spec.Model, device);
             await statusBoard.ReportAsync(new CameraStatus
             {
                 Id = Id,

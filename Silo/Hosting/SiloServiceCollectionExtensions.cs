@@ -31,6 +31,10 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(sp => new SiloIdentity(sp.GetRequiredService<ILocalSiloDetails>().Name));
         services.AddSiloProviders(configuration);
 
+        // Only a process that runs models checks that the models its settings name are there (a cluster gateway
+        // without inference does not preload or serve the detect default).
+        services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
+
         // Registered before the Orleans silo, so it starts first and stops last: camera grains attach to it.
         services.AddSingleton<InferenceHost>();
         services.AddHostedService(sp => sp.GetRequiredService<InferenceHost>());

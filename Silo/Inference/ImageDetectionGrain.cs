@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
@@ -14,7 +15,8 @@ namespace VideoAnalytics.Silo.Inference;
 /// crosses the call encoded (as uploaded), never as pixels.
 /// </summary>
 [StatelessWorker]
-public sealed class ImageDetectionGrain(ModelCatalog catalog, InferenceHost inference, TimeProvider clock) : Grain, IImageDetectionGrain
+public sealed class ImageDetectionGrain(ModelCatalog catalog, InferenceHost inference, IOptions<InferenceOptions> options, TimeProvider clock)
+    : Grain, IImageDetectionGrain
 {
     /// <summary>Decoded images larger than this many pixels are refused (a small PNG can claim a huge canvas).</summary>
     public const long MaxPixels = 40_000_000;
@@ -22,11 +24,12 @@ public sealed class ImageDetectionGrain(ModelCatalog catalog, InferenceHost infe
     public Task<ImageDetectionResult> DetectAsync(byte[] image, string? model, double minScore)
     {
         ArgumentNullException.ThrowIfNull(image);
-        model ??= CameraSpec.DefaultModel;
+        model ??= options.Value.DefaultModel;
         var device = inference.Grains.Count > 0 ? inference.Grains[0].Device : ExecutionDevice.Cpu;
-        if (!catalog.Exists(model) || !catalog.TryGet(model, device, out var detector, out _))
+        if (!catalog.TryGet(model, device, out var detector, out var modelError))
         {
-            return Task.FromResult(ImageDetectionResult.Failed($"model: unknown model '{model}'; available: {string.Join(", ", catalog.Names())}"));
+            // The catalog's reason names the file and what was wrong with it (not found, not ONNX, outputs, sidecar).
+            return Task.FromResult(ImageDetectionResult.Failed($"model: {modelError}"));
         }
 
         if (image.Length == 0)

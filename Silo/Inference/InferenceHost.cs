@@ -60,12 +60,11 @@ public sealed partial class InferenceHost(
                 device = ExecutionDevice.Cpu;
             }
 
+            // The options validator made sure each file exists; one that does not load is logged by the catalog and
+            // reported with its reason to whatever uses it.
             foreach (var model in settings.Preload)
             {
-                if (catalog.Exists(model))
-                {
-                    catalog.TryGet(model, device, out _, out _);
-                }
+                catalog.TryGet(model, device, out _, out _);
             }
 
             var grain = new InferenceGrain(name, device, catalog, settings, streams, metrics, loggerFactory.CreateLogger<InferenceGrain>(), tap, time);

@@ -44,6 +44,15 @@ public sealed class InferenceOptions
     [Required]
     public string ModelsDirectory { get; set; } = "models";
 
+    /// <summary>
+    /// The model <c>POST /api/detect</c> runs when the request names none (<c>?model=</c>). Cameras have their own
+    /// default, <see cref="VideoAnalytics.Contracts.Cameras.CameraSpec.DefaultModel"/>, fixed in the contract.
+    /// </summary>
+    [Required]
+    public string DefaultModel { get; set; } = DefaultModelName;
+
     /// <summary>Models loaded at start so the first frames don't wait for a session to be created.</summary>
-    public List<string> Preload { get; set; } = ["refinedet-lite-320"];
+    public List<string> Preload { get; set; } = [DefaultModelName];
+
+    private const string DefaultModelName = "refinedet-lite-320";
 }

@@ -9,9 +9,15 @@ namespace VideoAnalytics.Silo.Inference;
 
 /// <summary>
 /// The models a silo can serve: every <c>*.onnx</c> in the models folder, by file name without extension.
-/// Detectors are loaded on first use per (model, device) and kept; a model that fails to load is
-/// remembered with its reason so cameras naming it fail clearly instead of retrying the load per frame.
+/// Detectors are loaded on first use per (model, device) and kept. A model that fails to load is remembered with
+/// its reason together with the length and last-write time of its files (the <c>.onnx</c> and its sidecar
+/// <c>.json</c>): cameras naming it fail clearly instead of retrying the load per frame, and the first request after
+/// the operator fixes or adds a file loads it again, without a restart.
 /// </summary>
+/// <remarks>
+/// A model that loaded is kept as it is even when its file changes later: cameras hold its sessions mid-batch, and
+/// swapping them under running cameras is a restart's job.
+/// </remarks>
 public sealed partial class ModelCatalog : IDisposable
 {
     private readonly InferenceOptions _options;
@@ -46,8 +52,6 @@ public sealed partial class ModelCatalog : IDisposable
         return names;
     }
 
-    public bool Exists(string model) => IsValidName(model) && File.Exists(PathOf(model));
-
     /// <summary>The detector for <paramref name="model"/> on <paramref name="device"/>, or the reason it cannot be had.</summary>
     public bool TryGet(string model, ExecutionDevice device, out RefineDetDetector? detector, out string? error)
     {
@@ -58,7 +62,31 @@ public sealed partial class ModelCatalog : IDisposable
             return false;
         }
 
-        var result = _loaded.GetOrAdd((model, device), key => new Lazy<LoadResult>(() => Load(key.Model, key.Device))).Value;
+        var key = (model, device);
+        if (_loaded.TryGetValue(key, out var cached) && cached.IsValueCreated && cached.Value.Detector is { } served)
+        {
+            detector = served; // the per-batch path: no file system access once a model is served
+            error = null;
+            return true;
+        }
+
+        if (!File.Exists(PathOf(model)))
+        {
+            // Not remembered: any name can arrive in a request, and a file added later is then found at once.
+            detector = null;
+            error = NotFound(model);
+            return false;
+        }
+
+        cached = _loaded.GetOrAdd(key, k => new Lazy<LoadResult>(() => Load(k.Model, k.Device)));
+        var result = cached.Value;
+        if (result.Detector is null && result.Files != FilesOf(model))
+        {
+            // The files changed since the load failed: one caller replaces the entry, the others then share its load.
+            var fresh = new Lazy<LoadResult>(() => Load(model, device));
+            result = (_loaded.TryUpdate(key, fresh, cached) ? fresh : _loaded[key]).Value;
+        }
+
         detector = result.Detector;
         error = result.Error;
         return detector is not null;
@@ -99,15 +127,6 @@ public sealed partial class ModelCatalog : IDisposable
         }
     }
 
-    /// <summary>Forgets a failed load so the next request tries again (e.g. the operator replaced the file).</summary>
-    public void ForgetFailure(string model, ExecutionDevice device)
-    {
-        if (_loaded.TryGetValue((model, device), out var lazy) && lazy.IsValueCreated && lazy.Value.Detector is null)
-        {
-            _loaded.TryRemove((model, device), out _);
-        }
-    }
-
     public void Dispose()
     {
         foreach (var lazy in _loaded.Values)
@@ -122,6 +141,8 @@ public sealed partial class ModelCatalog : IDisposable
     private LoadResult Load(string model, ExecutionDevice device)
     {
         var path = PathOf(model);
+        // Read before loading: a file replaced during the load then differs from this and is loaded again.
+        var files = FilesOf(model);
         try
         {
             var detector = RefineDetDetector.Load(path, new DetectorOptions
@@ -130,20 +151,27 @@ public sealed partial class ModelCatalog : IDisposable
                 Session = new SessionSettings { Device = device, IntraOpThreads = _options.IntraOpThreads, Cuda = _options.Cuda },
             });
             LogLoaded(model, device, detector.Model.OutputForm, detector.Model.Labels.Count - 1);
-            return new LoadResult(detector, null);
+            return new LoadResult(detector, null, files);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or OnnxRuntimeException or ExecutionProviderUnavailableException or ArgumentException)
         {
-            var reason = e is FileNotFoundException ? $"model '{model}' not found: no file {path}" : $"model '{model}' cannot be loaded: {e.Message}";
+            var reason = e is FileNotFoundException ? NotFound(model) : $"model '{model}' cannot be loaded: {e.Message}";
             LogLoadFailed(model, device, reason);
-            return new LoadResult(null, reason);
+            return new LoadResult(null, reason, files);
         }
     }
 
-    private string PathOf(string model) => Path.Combine(Directory, model + ".onnx");
+    private string PathOf(string model) => FileOf(Directory, model);
+
+    private string NotFound(string model) => $"model '{model}' not found: no file {PathOf(model)}; available: {string.Join(", ", Names())}";
+
+    /// <summary>The file a model name is looked up in: <c>&lt;directory&gt;/&lt;model&gt;.onnx</c> (models are named by file).</summary>
+    internal static string FileOf(string directory, string model) => Path.Combine(directory, model + ".onnx");
+
+    private ModelFiles FilesOf(string model) => new(FileStamp.Of(PathOf(model)), FileStamp.Of(Path.Combine(Directory, model + ".json")));
 
     // Names become file names: keep them to a safe alphabet so no name can reach outside the folder.
-    private static bool IsValidName(string model) =>
+    internal static bool IsValidName(string model) =>
         !string.IsNullOrEmpty(model) && model.Length <= 128 && model.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && !model.StartsWith('.');
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Loaded model {Model} on {Device} ({Form}, {Classes} classes)")]
@@ -152,5 +180,17 @@ public sealed partial class ModelCatalog : IDisposable
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Model {Model} on {Device}: {Reason}")]
     private partial void LogLoadFailed(string model, ExecutionDevice device, string reason);
 
-    private sealed record LoadResult(RefineDetDetector? Detector, string? Error);
+    private sealed record LoadResult(RefineDetDetector? Detector, string? Error, ModelFiles Files);
+
+    private readonly record struct ModelFiles(FileStamp Model, FileStamp Sidecar);
+
+    /// <summary>Length and last-write time of a file; both zero when it does not exist.</summary>
+    private readonly record struct FileStamp(long Length, DateTime LastWriteUtc)
+    {
+        public static FileStamp Of(string path)
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc) : default;
+        }
+    }
 }

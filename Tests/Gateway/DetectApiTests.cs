@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using VideoAnalytics.Inference.Native.OpenCv;
+using VideoAnalytics.Tests.Inference;
 using VideoAnalytics.Tests.Inference.OpenCv;
 
 namespace VideoAnalytics.Tests.Gateway;
@@ -74,6 +75,58 @@ public sealed class DetectApiTests(GatewayFixture gateway)
         await Problem.AssertAsync(traversal, HttpStatusCode.BadRequest);
         using var badScore = await PostImageAsync(png, "image/png", "?minScore=high");
         await Problem.AssertAsync(badScore, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_phone_photo_in_portrait_is_analysed_upright()
+    {
+        // Stored landscape 100x50 with EXIF orientation 6 (turn 90 degrees clockwise to view), as a phone held
+        // upright writes it: the model must see the upright 50x100 image, so the frame's size is swapped and the
+        // tiny model's boxes (fixed fractions of the image) land where they do in a 50x100 picture.
+        var raw = new byte[100 * 50 * 3];
+        Array.Fill(raw, (byte)200);
+        using var response = await PostImageAsync(ExifJpeg.Encode(raw, 100, 50, orientation: 6), "image/jpeg", "?minScore=0");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var frame = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(50, frame.GetProperty("width").GetInt32());
+        Assert.Equal(100, frame.GetProperty("height").GetInt32());
+        var detections = frame.GetProperty("detections").EnumerateArray().ToList();
+        Assert.Equal(3, detections.Count);
+        AssertDetection(detections[0], "b", 0.8, 0, 50, 25, 100);
+        AssertDetection(detections[1], "a", 200 / 255.0, 2.5, 5, 27.5, 55);
+    }
+
+    [Fact]
+    public async Task A_missing_model_is_a_400_naming_the_file_looked_for()
+    {
+        using var response = await PostImageAsync(UniformPng(20, 20, 10), "image/png", "?model=nope");
+        var detail = (await Problem.AssertAsync(response, HttpStatusCode.BadRequest)).GetProperty("detail").GetString();
+        Assert.Contains("model 'nope' not found", detail, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(gateway.Root, "models", "nope.onnx"), detail, StringComparison.Ordinal);
+        Assert.Contains("refinedet-lite-320", detail, StringComparison.Ordinal); // what is available
+    }
+
+    [Fact]
+    public async Task A_broken_model_is_a_400_with_its_reason_and_is_served_once_fixed_without_a_restart()
+    {
+        var name = "broken-" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(gateway.Root, "models", name + ".onnx");
+        await File.WriteAllTextAsync(file, "not a model");
+        var png = UniformPng(100, 50, 200);
+        using (var broken = await PostImageAsync(png, "image/png", $"?model={name}"))
+        {
+            var detail = (await Problem.AssertAsync(broken, HttpStatusCode.BadRequest)).GetProperty("detail").GetString();
+            Assert.Contains($"model '{name}' cannot be loaded", detail, StringComparison.Ordinal);
+            Assert.Contains(file, detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("unknown model", detail, StringComparison.Ordinal);
+        }
+
+        File.Copy(TestFrames.DataPath("tiny-fused.onnx"), file, overwrite: true);
+        using var fixedModel = await PostImageAsync(png, "image/png", $"?model={name}&minScore=0");
+        Assert.Equal(HttpStatusCode.OK, fixedModel.StatusCode);
+        var frame = await fixedModel.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(name, frame.GetProperty("model").GetString());
+        Assert.Equal(2, frame.GetProperty("detections").GetArrayLength());
     }
 
     [Fact]

@@ -54,7 +54,10 @@ public static unsafe class ImageCodec
         return written;
     }
 
-    /// <summary>Reads the size of an encoded image from its header (JPEG, PNG; other formats are decoded to learn it).</summary>
+    /// <summary>
+    /// Reads the size of an encoded image as <see cref="Decode"/> writes it, after EXIF orientation (orientations 5..8
+    /// swap width and height), from its header (JPEG, PNG; other formats are decoded to learn it).
+    /// </summary>
     /// <returns>The packed BGR layout a decoded image needs.</returns>
     /// <exception cref="OpenCvException"><see cref="OpenCvStatus.DecodeFailed"/> when the bytes are not an image.</exception>
     public static BgrLayout QueryImage(ReadOnlySpan<byte> encoded)
@@ -70,8 +73,8 @@ public static unsafe class ImageCodec
 
     /// <summary>
     /// Decodes an image into <paramref name="bgr"/> (the caller's) as 8-bit BGR with row stride
-    /// <paramref name="stride"/> (0: packed). Alpha is dropped, EXIF orientation ignored. Size the buffer with
-    /// <see cref="QueryImage"/> first.
+    /// <paramref name="stride"/> (0: packed). Alpha is dropped; EXIF orientation is applied, as cv::imread does, so a
+    /// photo taken upright on a phone is decoded upright. Size the buffer with <see cref="QueryImage"/> first.
     /// </summary>
     /// <returns>The layout written.</returns>
     /// <exception cref="OpenCvException"><see cref="OpenCvStatus.BufferTooSmall"/> (nothing written),

@@ -13,7 +13,7 @@ internal static unsafe partial class OpenCvNative
     private const string Library = "va_opencv";
 
     /// <summary>VA_ABI_VERSION this binding was written against.</summary>
-    internal const int AbiVersion = 2;
+    internal const int AbiVersion = 3;
 
     internal const int PropFps = 1;
     internal const int PropWidth = 2;

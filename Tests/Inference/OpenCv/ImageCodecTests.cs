@@ -134,4 +134,38 @@ public sealed class ImageCodecTests(MediaFixture media)
         var error = Assert.Throws<OpenCvException>(() => ImageCodec.Decode(cut, new byte[32 * 32 * 3]));
         Assert.Equal(OpenCvStatus.DecodeFailed, error.Status);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(200)]
+    public void A_jpeg_with_exif_orientation_6_is_decoded_upright_and_queried_with_its_upright_size(int stride)
+    {
+        // Stored 100x50, black left and white right; orientation 6 means "turn 90 degrees clockwise to view", which
+        // puts the stored left half on top: the upright image is 50x100, black above and white below.
+        var jpeg = ExifJpeg.Encode(ExifJpeg.BlackLeftWhiteRight(100, 50), 100, 50, orientation: 6);
+        Assert.Equal(BgrLayout.Packed(50, 100), ImageCodec.QueryImage(jpeg));
+        var layout = stride == 0 ? BgrLayout.Packed(50, 100) : new BgrLayout(50, 100, stride);
+        var pixels = new byte[layout.RequiredBytes];
+        var written = ImageCodec.Decode(jpeg, pixels, stride);
+        Assert.Equal(layout, written);
+        Assert.InRange(pixels[(10 * layout.Stride) + (25 * 3)], 0, 20);
+        Assert.InRange(pixels[(40 * layout.Stride) + (25 * 3)], 0, 20);
+        Assert.InRange(pixels[(60 * layout.Stride) + (25 * 3)], 235, 255);
+        Assert.InRange(pixels[(90 * layout.Stride) + (25 * 3)], 235, 255);
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(3, true)]
+    public void Orientations_that_keep_the_size_decode_as_stored_or_turned_half_round(ushort orientation, bool turned)
+    {
+        var jpeg = ExifJpeg.Encode(ExifJpeg.BlackLeftWhiteRight(100, 50), 100, 50, orientation);
+        Assert.Equal(BgrLayout.Packed(100, 50), ImageCodec.QueryImage(jpeg));
+        var pixels = new byte[100 * 50 * 3];
+        ImageCodec.Decode(jpeg, pixels);
+        var left = pixels[(25 * 300) + (10 * 3)];
+        var right = pixels[(25 * 300) + (90 * 3)];
+        Assert.InRange(turned ? right : left, 0, 20);
+        Assert.InRange(turned ? left : right, 235, 255);
+    }
 }

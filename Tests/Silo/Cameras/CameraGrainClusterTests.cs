@@ -107,6 +107,24 @@ public sealed class CameraGrainClusterTests(PipelineMedia media) : IClassFixture
         Assert.Null(await Shared.Statuses.GetAsync("goes"));
     }
 
+    [Fact]
+    public async Task A_camera_on_a_broken_model_fails_with_the_reason_and_streams_once_the_file_is_fixed()
+    {
+        var model = "broken-" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(media.Models, model + ".onnx");
+        await File.WriteAllTextAsync(file, "not a model");
+        await Shared.Registry.AddAsync(new CameraSpec { Id = "on-" + model, Url = media.Clip, Fps = 5, Model = model });
+
+        var failed = await Eventually.UntilAsync(() => Shared.Statuses.GetAsync("on-" + model), s => s is { State: CameraState.Failed },
+            TimeSpan.FromSeconds(30), "the camera reported failed");
+        Assert.Contains($"model '{model}' cannot be loaded", failed!.LastError, StringComparison.Ordinal);
+        Assert.Contains(file, failed.LastError, StringComparison.Ordinal);
+
+        // No restart: the keeper's next call finds the replaced file and the camera starts.
+        File.Copy(VideoAnalytics.Tests.Inference.TestFrames.DataPath("tiny-raw.onnx"), file, overwrite: true);
+        await StreamingAsync(_ => true, "the camera streaming on the fixed model", ["on-" + model]);
+    }
+
     private List<string> SiloNames() => [.. _cluster.GetActiveSilos().Select(s => s.Name)];
 
     private static string Owner(string camera, IReadOnlyList<string> silos) =>

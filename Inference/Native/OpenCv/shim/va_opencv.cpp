@@ -369,19 +369,72 @@ int ReadFrame(va_capture* c, uint8_t* bgr, int64_t capacity, va_frame_info* info
     return RetrieveFrame(c, bgr, capacity, info);
 }
 
-// Width/height from a JPEG SOF or PNG IHDR header. Returns false when the bytes are neither (or the header
-// does not say, e.g. a DNL-sized JPEG); the caller then decodes to find out.
+// The EXIF Orientation tag (0x0112) of an APP1 "Exif" payload, or 1 (upright) when it has none or cannot be read.
+int ExifOrientation(const uint8_t* p, int64_t n) {
+    if (n < 6 + 8 || std::memcmp(p, "Exif\0\0", 6) != 0) return 1;
+    const uint8_t* t = p + 6;
+    const int64_t tn = n - 6;
+    const bool little = t[0] == 'I' && t[1] == 'I';
+    if (!little && !(t[0] == 'M' && t[1] == 'M')) return 1;
+    auto u16 = [&](int64_t at) -> uint32_t {
+        return little ? (uint32_t(t[at]) | (uint32_t(t[at + 1]) << 8)) : ((uint32_t(t[at]) << 8) | t[at + 1]);
+    };
+    auto u32 = [&](int64_t at) -> uint32_t {
+        return little ? (u16(at) | (u16(at + 2) << 16)) : ((u16(at) << 16) | u16(at + 2));
+    };
+    if (u16(2) != 42) return 1;
+    const int64_t ifd = u32(4);
+    if (ifd + 2 > tn) return 1;
+    const int64_t count = u16(ifd);
+    for (int64_t k = 0; k < count; k++) {
+        const int64_t e = ifd + 2 + 12 * k;
+        if (e + 12 > tn) return 1;
+        if (u16(e) == 0x0112 && u16(e + 2) == 3 /* SHORT */) {
+            const uint32_t v = u16(e + 8);
+            return v >= 1 && v <= 8 ? static_cast<int>(v) : 1;
+        }
+    }
+    return 1;
+}
+
+// Whether a PNG carries an eXIf chunk before its image data (OpenCV may then orient it; its header size may lie).
+bool PngHasExif(const uint8_t* d, int64_t n) {
+    int64_t i = 8;
+    while (i + 8 <= n) {
+        const int64_t length = (int64_t(d[i]) << 24) | (int64_t(d[i + 1]) << 16) | (int64_t(d[i + 2]) << 8) | d[i + 3];
+        if (std::memcmp(d + i + 4, "eXIf", 4) == 0) return true;
+        if (std::memcmp(d + i + 4, "IDAT", 4) == 0) return false;
+        i += 12 + length;
+    }
+    return false;
+}
+
+// Width/height of the image as decoded — after EXIF orientation, as cv::imdecode with IMREAD_COLOR applies it
+// (orientations 5..8 turn it a quarter, so width and height swap) — from a JPEG SOF + APP1 or a PNG IHDR header.
+// Returns false when the bytes are neither (or the header does not say, e.g. a DNL-sized JPEG, or a PNG with eXIf);
+// the caller then decodes to find out.
 bool ParseHeaderSize(const uint8_t* d, int64_t n, int32_t* width, int32_t* height) {
     static const uint8_t png[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     if (n >= 24 && std::memcmp(d, png, 8) == 0 && std::memcmp(d + 12, "IHDR", 4) == 0) {
         const uint32_t w = (uint32_t(d[16]) << 24) | (uint32_t(d[17]) << 16) | (uint32_t(d[18]) << 8) | d[19];
         const uint32_t h = (uint32_t(d[20]) << 24) | (uint32_t(d[21]) << 16) | (uint32_t(d[22]) << 8) | d[23];
-        if (w == 0 || h == 0 || w > INT32_MAX / 4 || h > INT32_MAX / 4) return false;
+        if (w == 0 || h == 0 || w > INT32_MAX / 4 || h > INT32_MAX / 4 || PngHasExif(d, n)) return false;
         *width = static_cast<int32_t>(w);
         *height = static_cast<int32_t>(h);
         return true;
     }
     if (n < 4 || d[0] != 0xFF || d[1] != 0xD8) return false;
+    int32_t w = 0, h = 0;
+    int orientation = 1;
+    bool exifSeen = false;
+    // Scans every segment up to the scan: the APP1 may follow the frame header.
+    auto done = [&]() {
+        if (w == 0) return false;
+        const bool quarterTurn = orientation >= 5;
+        *width = quarterTurn ? h : w;
+        *height = quarterTurn ? w : h;
+        return true;
+    };
     int64_t i = 2;
     while (i + 4 <= n) {
         if (d[i] != 0xFF) return false;
@@ -389,25 +442,27 @@ bool ParseHeaderSize(const uint8_t* d, int64_t n, int32_t* width, int32_t* heigh
         if (marker == 0xFF) { i++; continue; }  // fill byte
         i += 2;
         if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;  // no length
-        if (marker == 0xD9 || marker == 0xDA) return false;  // end of image / scan before any frame header
+        if (marker == 0xD9 || marker == 0xDA) return done();  // end of image / start of scan
         const int64_t length = (int64_t(d[i]) << 8) | d[i + 1];
         if (length < 2) return false;
+        if (i + length > n) return false;
         const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-        if (sof) {
-            if (i + 7 > n) return false;
-            const int32_t h = (int32_t(d[i + 3]) << 8) | d[i + 4];
-            const int32_t w = (int32_t(d[i + 5]) << 8) | d[i + 6];
+        if (sof && w == 0) {
+            if (length < 7) return false;
+            h = (int32_t(d[i + 3]) << 8) | d[i + 4];
+            w = (int32_t(d[i + 5]) << 8) | d[i + 6];
             if (w == 0 || h == 0) return false;
-            *width = w;
-            *height = h;
-            return true;
+        } else if (marker == 0xE1 && !exifSeen && length >= 2 + 6 && std::memcmp(d + i + 2, "Exif\0\0", 6) == 0) {
+            exifSeen = true;  // the first Exif segment is the one decoders read
+            orientation = ExifOrientation(d + i + 2, length - 2);
         }
         i += length;
     }
     return false;
 }
 
-constexpr int DecodeFlags = cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION;
+// IMREAD_COLOR applies EXIF orientation: a phone photo taken upright is decoded upright (ParseHeaderSize agrees).
+constexpr int DecodeFlags = cv::IMREAD_COLOR;
 
 int QueryImage(const uint8_t* data, int64_t length, int32_t* width, int32_t* height) {
     const char* fn = "va_image_query";
@@ -449,9 +504,12 @@ int DecodeImage(const uint8_t* data, int64_t length, uint8_t* bgr, int64_t capac
     if (capacity < required)
         return Fail(VA_ERR_BUFFER_TOO_SMALL, "%s: the %dx%d image needs %lld bytes, the buffer holds %lld", fn,
                     width, height, static_cast<long long>(required), static_cast<long long>(capacity));
-    cv::Mat target(height, width, CV_8UC3, bgr, static_cast<size_t>(rowStride));
+    const cv::Mat target(height, width, CV_8UC3, bgr, static_cast<size_t>(rowStride));
+    // imdecode decodes into `into` in place when the stored size is the oriented one; for a quarter-turned image it
+    // reallocates `into` and rotates, and `target` (a header of its own) still views the caller's buffer to copy to.
+    cv::Mat into = target;
     const cv::Mat encoded(1, static_cast<int>(length), CV_8U, const_cast<uint8_t*>(data));
-    const cv::Mat decoded = cv::imdecode(encoded, DecodeFlags, &target);
+    const cv::Mat decoded = cv::imdecode(encoded, DecodeFlags, &into);
     if (decoded.empty())
         return Fail(VA_ERR_DECODE_FAILED, "%s: the %lld bytes have a %dx%d header but do not decode (corrupt?)",
                     fn, static_cast<long long>(length), width, height);

@@ -36,8 +36,9 @@
 extern "C" {
 #endif
 
-/* Bumped whenever a signature or struct layout below changes, or a function is added. */
-#define VA_ABI_VERSION 2
+/* Bumped whenever a signature or struct layout below changes, a function is added, or what a function writes
+ * changes (3: va_image_query/va_image_decode apply EXIF orientation), so a stale build is refused at load. */
+#define VA_ABI_VERSION 3
 
 /* ---- status codes --------------------------------------------------------------------------------- */
 #define VA_OK 0
@@ -139,11 +140,11 @@ VA_API int va_resize_bgr(const uint8_t* src, int32_t src_width, int32_t src_heig
 VA_API int va_jpeg_encode(const uint8_t* bgr, int32_t width, int32_t height, int32_t stride, int64_t bytes,
                           int32_t quality, uint8_t* out, int64_t capacity, int64_t* out_written);
 
-/* Reads the width/height of an encoded image (JPEG, PNG; other formats OpenCV reads are decoded to learn
- * it) without writing pixels. VA_ERR_DECODE_FAILED when the bytes are not an image. */
+/* Reads the width/height of an encoded image as va_image_decode writes it (after EXIF orientation: 5..8 swap
+ * them) from its JPEG/PNG header (other formats OpenCV reads are decoded to learn it) without writing pixels. VA_ERR_DECODE_FAILED when the bytes are not an image. */
 VA_API int va_image_query(const uint8_t* data, int64_t length, int32_t* out_width, int32_t* out_height);
 
-/* Decodes an encoded image (JPEG, PNG, anything cv::imdecode reads; EXIF orientation ignored; alpha
+/* Decodes an encoded image (JPEG, PNG, anything cv::imdecode reads; EXIF orientation applied; alpha
  * dropped; 16-bit reduced to 8-bit) into `bgr` with row stride `stride` (0 = width * 3).
  * out_width and out_height are written on VA_OK and on VA_ERR_BUFFER_TOO_SMALL. */
 VA_API int va_image_decode(const uint8_t* data, int64_t length, uint8_t* bgr, int64_t capacity,
