@@ -57,9 +57,6 @@ public static class SiloServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         RetiredSettings.ThrowIfSet(configuration);
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-
-        // Binding appends configured list items to the default one: a model named twice means it once.
-        services.PostConfigure<InferenceOptions>(o => o.Preload = [.. o.Preload.Distinct(StringComparer.Ordinal)]);
         services.AddCameraOptions(configuration);
         // Media roots may be written relative (appsettings: "models"); they mean the working directory's.
         services.PostConfigure<CameraOptions>(o =>

@@ -62,7 +62,7 @@ public sealed partial class InferenceHost(
 
             // The options validator made sure each file exists; one that does not load is logged by the catalog and
             // reported with its reason to whatever uses it.
-            foreach (var model in settings.Preload)
+            foreach (var model in settings.ModelsToPreload)
             {
                 catalog.TryGet(model, device, out _, out _);
             }

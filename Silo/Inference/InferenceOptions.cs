@@ -51,8 +51,14 @@ public sealed class InferenceOptions
     [Required]
     public string DefaultModel { get; set; } = DefaultModelName;
 
-    /// <summary>Models loaded at start so the first frames don't wait for a session to be created.</summary>
-    public List<string> Preload { get; set; } = [DefaultModelName];
+    /// <summary>
+    /// Models loaded at start, besides <see cref="DefaultModel"/>, so the first frames don't wait for a session. No
+    /// default list here: the configuration binder appends configured entries to a default one.
+    /// </summary>
+    public List<string> Preload { get; set; } = [];
+
+    /// <summary>What is loaded at start: the default model, then each preload entry, each once.</summary>
+    public IReadOnlyList<string> ModelsToPreload => [.. new[] { DefaultModel }.Concat(Preload).Distinct(StringComparer.Ordinal)];
 
     private const string DefaultModelName = "refinedet-lite-320";
 }

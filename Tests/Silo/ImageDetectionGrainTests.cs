@@ -30,7 +30,7 @@ public sealed class ImageDetectionGrainTests : IDisposable
         var options = Options.Create(new InferenceOptions { ModelsDirectory = _dir, DefaultModel = "tiny-fused" });
         using var catalog = new ModelCatalog(options, NullLogger<ModelCatalog>.Instance);
         using var host = new InferenceHost(catalog, options, new InMemoryDetectionStreams(Options.Create(new StreamOptions())),
-            new PipelineMetrics(), NullLoggerFactory.Instance, new AnnotatedFrameTap());
+            new PipelineMetrics(), NullLoggerFactory.Instance, new AnnotatedFrameTap(), TimeProvider.System);
         var grain = new ImageDetectionGrain(catalog, host, options, TimeProvider.System);
 
         var result = await grain.DetectAsync(DetectApiTests.UniformJpeg(100, 50, 200), requested, 0);

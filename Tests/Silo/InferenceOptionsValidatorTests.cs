@@ -51,7 +51,8 @@ public sealed class InferenceOptionsValidatorTests : IDisposable
         File.Copy(TestFrames.DataPath("tiny-fused.onnx"), Path.Combine(_dir, "tiny-fused.onnx"));
         var options = SiloOptions(new() { ["Inference:DefaultModel"] = "tiny-fused", ["Inference:Preload:0"] = "tiny-fused" });
         Assert.Equal("tiny-fused", options.DefaultModel);
-        Assert.Equal(["refinedet-lite-320", "tiny-fused"], options.Preload);
+        Assert.Equal(["tiny-fused"], options.Preload); // configured entries replace the default, none is added
+        Assert.Equal(["tiny-fused"], options.ModelsToPreload);
     }
 
     [Fact]
