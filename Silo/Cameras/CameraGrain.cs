@@ -58,7 +58,6 @@ public sealed partial class CameraGrain(
     private CameraCapture? _capture;
     private FrameSlot? _slot;
     private CameraSpec? _spec;
-    private long _epoch;
     private IGrainTimer? _statusTimer;
     private bool _reminderRegistered;
 
@@ -186,8 +185,7 @@ public sealed partial class CameraGrain(
 
         // A camera naming a model this silo cannot load fails with the reason and takes no capture resources; the
         // keeper's next call asks again, and the catalog loads the model anew once its file was fixed or added.
-        var device = inference.Grains.Count > 0 ? inference.Grains[0].Device : default;
-        if (!models.TryGet(spec.Model, device, out _, out var error))
+        if (!models.TryGet(spec.Model, inference.PrimaryDevice, out _, out var error))
         {
             await statusBoard.ReportAsync(new CameraStatus
             {
@@ -208,7 +206,6 @@ public sealed partial class CameraGrain(
         var capture = new CameraCapture(spec, slot, cameraOptions.Value, metrics, time, loggerFactory.CreateLogger<CameraCapture>(), identity.Name);
         _slot = slot;
         _capture = capture;
-        _epoch = epoch;
         capture.Start();
         _statusTimer ??= this.RegisterGrainTimer(ReportStatusAsync, new GrainTimerCreationOptions(StatusInterval, StatusInterval));
         var source = UrlRedaction.Redact(spec.Url);
@@ -274,7 +271,8 @@ public sealed partial class CameraGrain(
         }
     }
 
-    private CameraStatus CurrentStatus(CameraCapture capture) => capture.Status with { Epoch = _epoch };
+    // The state's epoch is the running capture's: only a capture start takes a new one.
+    private CameraStatus CurrentStatus(CameraCapture capture) => capture.Status with { Epoch = state.State.Epoch };
 
     private void StopStatusReports()
     {

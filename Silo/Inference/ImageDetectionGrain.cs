@@ -1,11 +1,9 @@
 using System.Buffers;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Inference;
 using VideoAnalytics.Inference.Native.OpenCv;
-using VideoAnalytics.Inference.Onnx;
 
 namespace VideoAnalytics.Silo.Inference;
 
@@ -25,8 +23,7 @@ public sealed class ImageDetectionGrain(ModelCatalog catalog, InferenceHost infe
     {
         ArgumentNullException.ThrowIfNull(image);
         model ??= options.Value.DefaultModel;
-        var device = inference.Grains.Count > 0 ? inference.Grains[0].Device : ExecutionDevice.Cpu;
-        if (!catalog.TryGet(model, device, out var detector, out var modelError))
+        if (!catalog.TryGet(model, inference.PrimaryDevice, out var detector, out var modelError))
         {
             // The catalog's reason names the file and what was wrong with it (not found, not ONNX, outputs, sidecar).
             return Task.FromResult(ImageDetectionResult.Failed($"model: {modelError}"));

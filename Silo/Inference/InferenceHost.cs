@@ -30,6 +30,12 @@ public sealed partial class InferenceHost(
 
     public IReadOnlyList<InferenceGrain> Grains => _grains;
 
+    /// <summary>
+    /// The device a model is checked and one-off images are run on: the first inference grain's (the CPU after a
+    /// CUDA fallback, or before the host started).
+    /// </summary>
+    public ExecutionDevice PrimaryDevice => _grains.Count > 0 ? _grains[0].Device : ExecutionDevice.Cpu;
+
     /// <summary>Ids of the cameras feeding frames to this silo's inference grains now.</summary>
     public IReadOnlyCollection<string> AttachedCameras
     {
