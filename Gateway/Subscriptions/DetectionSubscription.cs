@@ -182,10 +182,16 @@ public sealed class DetectionSubscription : IAsyncDisposable
                 {
                     after = entry.Position;
                     var frame = _filter.Apply(entry.Frame);
-                    if (frame is not null && !_buffer.Writer.TryWrite(new FrameEvent(camera, entry.Position, frame)))
+                    if (frame is null)
+                    {
+                        continue;
+                    }
+
+                    var next = new FrameEvent(camera, entry.Position, frame);
+                    if (!_buffer.Writer.TryWrite(next))
                     {
                         // The subscriber is behind: wait for it, reading on from history afterwards.
-                        await _buffer.Writer.WriteAsync(new FrameEvent(camera, entry.Position, frame), cancellationToken);
+                        await _buffer.Writer.WriteAsync(next, cancellationToken);
                         checkRetention = true;
                     }
                 }
