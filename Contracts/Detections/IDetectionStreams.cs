@@ -4,15 +4,16 @@ namespace VideoAnalytics.Contracts.Detections;
 /// Append-only detection streams, one per camera (namespace <c>detections</c>, key = camera id), each
 /// addressable by position so a subscriber can resume where it stopped. Positions are opaque strings that
 /// compare in stream order through <see cref="ComparePositions"/>; in memory a sequence number, on Redis a
-/// stream id. History is bounded; the oldest frames fall off.
+/// stream id. History is bounded; the oldest frames fall off. This is the record subscribers read and replay; new frames are
+/// announced live on Orleans streams (<see cref="DetectionStreamNames"/>, <see cref="LiveDetection"/>).
 /// </summary>
 public interface IDetectionStreams
 {
     /// <summary>
-    /// Appends <paramref name="frame"/> to its camera's stream and returns its position, or null when the
-    /// frame was rejected because its <see cref="DetectionFrame.Epoch"/> is older than the stream's newest.
+    /// Appends <paramref name="frame"/> to its camera's stream and returns its position and its predecessor's, or null
+    /// when the frame was rejected because its <see cref="DetectionFrame.Epoch"/> is older than the stream's newest.
     /// </summary>
-    Task<string?> PublishAsync(DetectionFrame frame, CancellationToken cancellationToken = default);
+    Task<StreamAppend?> AppendAsync(DetectionFrame frame, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Refuses, from now on, frames of an epoch older than <paramref name="epoch"/> (a camera activation took it): a
@@ -35,12 +36,6 @@ public interface IDetectionStreams
 
     /// <summary>The newest entry, or null for an empty stream.</summary>
     Task<StreamEntry?> LatestAsync(string cameraId, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Waits until the stream has entries after <paramref name="after"/> (or the token fires). Subscribers call
-    /// this then <see cref="ReadAsync"/>, so a reader that fell behind reads history first and never misses frames.
-    /// </summary>
-    Task WaitAsync(string cameraId, string? after, CancellationToken cancellationToken);
 
     /// <summary>Camera ids that have a stream.</summary>
     Task<IReadOnlyList<string>> CamerasAsync(CancellationToken cancellationToken = default);

@@ -33,23 +33,23 @@ public static class DetectionsApi
     }
 
     private static async Task<IResult> StreamCameraAsync(
-        string id, HttpContext context, ICameraRegistry registry, IDetectionStreams streams, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime)
+        string id, HttpContext context, ICameraRegistry registry, IDetectionStreams streams, LiveDetectionHub live, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime)
     {
         if (await registry.GetAsync(id, context.RequestAborted) is null)
         {
             return Problems.NotFound($"no camera '{id}'");
         }
 
-        return await StreamAsync(context, [id], composite: false, streams, options.Value, lifetime);
+        return await StreamAsync(context, [id], composite: false, streams, live, options.Value, lifetime);
     }
 
     private static async Task<IResult> StreamManyAsync(
-        HttpContext context, ICameraRegistry registry, IDetectionStreams streams, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime)
+        HttpContext context, ICameraRegistry registry, IDetectionStreams streams, LiveDetectionHub live, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime)
     {
         var (cameras, missing) = await CamerasOfAsync(context, registry);
         return cameras is null
             ? Problems.NotFound($"no camera '{missing}'")
-            : await StreamAsync(context, cameras, composite: true, streams, options.Value, lifetime);
+            : await StreamAsync(context, cameras, composite: true, streams, live, options.Value, lifetime);
     }
 
     /// <summary>The cameras named by <c>?cameras=</c> (all when omitted), or the first unknown one.</summary>
@@ -69,7 +69,7 @@ public static class DetectionsApi
     }
 
     private static async Task<IResult> StreamWebSocketAsync(
-        HttpContext context, ICameraRegistry registry, IDetectionStreams streams, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime)
+        HttpContext context, ICameraRegistry registry, IDetectionStreams streams, LiveDetectionHub live, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -99,7 +99,7 @@ public static class DetectionsApi
         var closedByClient = WatchForCloseAsync(socket, stop);
         try
         {
-            await using var subscription = await DetectionSubscription.StartAsync(streams, resume, filter, options.Value.BufferFrames, stop.Token);
+            await using var subscription = await DetectionSubscription.StartAsync(streams, live, resume, filter, options.Value.BufferFrames, stop.Token);
             await foreach (var item in subscription.ReadAllAsync(stop.Token))
             {
                 var message = item switch
@@ -179,7 +179,7 @@ public static class DetectionsApi
     }
 
     private static async Task<IResult> StreamAsync(
-        HttpContext context, List<string> cameras, bool composite, IDetectionStreams streams, SubscriptionOptions options, IHostApplicationLifetime lifetime)
+        HttpContext context, List<string> cameras, bool composite, IDetectionStreams streams, LiveDetectionHub live, SubscriptionOptions options, IHostApplicationLifetime lifetime)
     {
         var (filter, error) = SubscriptionRequest.ParseFilter(context.Request.Query);
         if (filter is null)
@@ -201,7 +201,7 @@ public static class DetectionsApi
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no"; // tell reverse proxies not to buffer the stream
 
-        await using var subscription = await DetectionSubscription.StartAsync(streams, resume, filter, options.BufferFrames, aborted);
+        await using var subscription = await DetectionSubscription.StartAsync(streams, live, resume, filter, options.BufferFrames, aborted);
         await response.WriteAsync(": subscribed\n\n", aborted);
         await response.Body.FlushAsync(aborted);
         var text = new StringBuilder();

@@ -1,5 +1,6 @@
 using Orleans.Dashboard;
 using VideoAnalytics.Silo.Hosting;
+using VideoAnalytics.Silo.Streams;
 using ClusterOptions = VideoAnalytics.Silo.Cluster.ClusterOptions;
 
 namespace VideoAnalytics.Gateway.Hosting;
@@ -25,6 +26,7 @@ public static class ClusterClientExtensions
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = OrleansRedis.Connection(cluster));
             client.AddDashboard();
+            client.AddDetectionStreams();
 
             // Silos that joined or died are seen within seconds rather than Orleans' default minute.
             client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));

@@ -42,6 +42,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddGatewayTelemetry();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<CameraRequestValidator>();
+        services.AddSingleton<LiveDetectionHub>();
         services.AddHostedService<DemoCameraSeeder>();
         return services;
     }

@@ -4,16 +4,23 @@ using VideoAnalytics.Contracts.Detections;
 namespace VideoAnalytics.Gateway.Subscriptions;
 
 /// <summary>
-/// One subscriber's view of one or more detection streams. A reader per camera pulls from the stream's stored
-/// history (so the pipeline never waits for a subscriber) into this subscriber's small read-ahead buffer, and waits
-/// when the buffer is full: a subscriber that is slow, or resumes far back, is served from history at its own pace,
-/// without gaps or duplicates, however far behind it is. Only frames that retention deleted before the subscriber
-/// read them are lost, and a <see cref="GapEvent"/> says how many and where the retained history starts. Replay
-/// starts strictly after the given positions, then continues live.
+/// One subscriber's view of one or more detection streams. A reader per camera replays the stream's stored history
+/// after the subscriber's position into its small read-ahead buffer, then hands over to the camera's live Orleans
+/// stream (<see cref="LiveDetectionHub"/>) by position: a live frame whose predecessor is the last position read is
+/// delivered as it comes; any other (a frame was missed live, or the feed is not subscribed yet) sends the reader back
+/// to history, which has every frame. So there is no gap and no duplicate, and the pipeline never waits for a
+/// subscriber: one that is slow, or resumes far back, is served from history at its own pace. Only frames that
+/// retention deleted before the subscriber read them are lost, and a <see cref="GapEvent"/> says how many and where
+/// the retained history starts.
 /// </summary>
 public sealed class DetectionSubscription : IAsyncDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
+    // How long a reader waits on its live feed before it looks at history anyway: a feed that is subscribed only misses
+    // frames in rare cases (which the next live frame reveals), one that is not yet subscribed misses them all.
+    private static readonly TimeSpan LiveRecheck = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan NotLiveRecheck = TimeSpan.FromSeconds(1);
     private const int PageSize = 256;
 
     private readonly IDetectionStreams _streams;
@@ -23,7 +30,8 @@ public sealed class DetectionSubscription : IAsyncDisposable
     private readonly Dictionary<string, string?> _delivered;
     private readonly List<Task> _readers = [];
 
-    private DetectionSubscription(IDetectionStreams streams, Dictionary<string, string?> after, SubscriptionFilter filter, int bufferFrames, CancellationToken cancellationToken)
+    private DetectionSubscription(
+        IDetectionStreams streams, Dictionary<string, string?> after, SubscriptionFilter filter, int bufferFrames, CancellationToken cancellationToken)
     {
         _streams = streams;
         _filter = filter;
@@ -38,20 +46,39 @@ public sealed class DetectionSubscription : IAsyncDisposable
     /// camera mapped to null starts live (from its newest frame on).
     /// </summary>
     public static async Task<DetectionSubscription> StartAsync(
-        IDetectionStreams streams, IReadOnlyDictionary<string, string?> after, SubscriptionFilter filter, int bufferFrames, CancellationToken cancellationToken)
+        IDetectionStreams streams, LiveDetectionHub live, IReadOnlyDictionary<string, string?> after, SubscriptionFilter filter, int bufferFrames,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streams);
+        ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(after);
+
+        // Follow first, then look up where "live" starts: a frame published in between is both in the feed and after
+        // the start, so it is delivered once (the reader skips what it has read).
+        var feeds = new Dictionary<string, LiveFeed>(StringComparer.Ordinal);
         var start = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (camera, position) in after)
+        try
         {
-            start[camera] = position ?? (await streams.LatestAsync(camera, cancellationToken))?.Position;
+            foreach (var (camera, position) in after)
+            {
+                feeds[camera] = live.Follow(camera);
+                start[camera] = position ?? (await streams.LatestAsync(camera, cancellationToken))?.Position;
+            }
+        }
+        catch
+        {
+            foreach (var feed in feeds.Values)
+            {
+                feed.Dispose();
+            }
+
+            throw;
         }
 
         var subscription = new DetectionSubscription(streams, start, filter, Math.Max(1, bufferFrames), cancellationToken);
         foreach (var (camera, position) in start)
         {
-            subscription._readers.Add(subscription.ReadCameraAsync(camera, position, subscription._stop.Token));
+            subscription._readers.Add(subscription.ReadCameraAsync(feeds[camera], position, subscription._stop.Token));
         }
 
         return subscription;
@@ -146,8 +173,11 @@ public sealed class DetectionSubscription : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task ReadCameraAsync(string camera, string? after, CancellationToken cancellationToken)
+    private async Task ReadCameraAsync(LiveFeed feed, string? after, CancellationToken cancellationToken)
     {
+        using var _ = feed;
+        var camera = feed.CameraId;
+
         // A resume point may lie before what retention kept; later the subscriber may fall that far behind.
         var checkRetention = after is not null;
         try
@@ -164,11 +194,6 @@ public sealed class DetectionSubscription : IAsyncDisposable
 
                     checkRetention = false;
                     entries = await _streams.ReadAsync(camera, after, PageSize, cancellationToken);
-                    if (entries.Count == 0)
-                    {
-                        await _streams.WaitAsync(camera, after, cancellationToken);
-                        continue;
-                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {
@@ -181,19 +206,14 @@ public sealed class DetectionSubscription : IAsyncDisposable
                 foreach (var entry in entries)
                 {
                     after = entry.Position;
-                    var frame = _filter.Apply(entry.Frame);
-                    if (frame is null)
-                    {
-                        continue;
-                    }
+                    checkRetention |= await OfferAsync(camera, entry.Position, entry.Frame, cancellationToken);
+                }
 
-                    var next = new FrameEvent(camera, entry.Position, frame);
-                    if (!_buffer.Writer.TryWrite(next))
-                    {
-                        // The subscriber is behind: wait for it, reading on from history afterwards.
-                        await _buffer.Writer.WriteAsync(next, cancellationToken);
-                        checkRetention = true;
-                    }
+                if (entries.Count == 0)
+                {
+                    // Caught up with history: live frames that link up with what was read go straight out.
+                    (after, var behind) = await FollowLiveAsync(feed, after, cancellationToken);
+                    checkRetention |= behind;
                 }
             }
         }
@@ -201,5 +221,65 @@ public sealed class DetectionSubscription : IAsyncDisposable
         {
             // the subscriber went away
         }
+    }
+
+    /// <summary>
+    /// Delivers live frames while each one's predecessor is the last position delivered; returns (the last position,
+    /// whether the subscriber made the reader wait) as soon as one does not link up or nothing came for a while, for
+    /// the caller to read history from there.
+    /// </summary>
+    private async Task<(string? After, bool Behind)> FollowLiveAsync(LiveFeed feed, string? after, CancellationToken cancellationToken)
+    {
+        var behind = false;
+        using var recheck = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        recheck.CancelAfter(feed.IsLive ? LiveRecheck : NotLiveRecheck);
+        try
+        {
+            while (await feed.Frames.WaitToReadAsync(recheck.Token))
+            {
+                while (feed.Frames.TryRead(out var live))
+                {
+                    if (after is not null && _streams.ComparePositions(live.Position, after) <= 0)
+                    {
+                        continue; // read from history already
+                    }
+
+                    if (live.Previous is null || live.Previous != after)
+                    {
+                        return (after, behind); // something came in between: history has it
+                    }
+
+                    after = live.Position;
+                    behind |= await OfferAsync(feed.CameraId, live.Position, live.Frame, cancellationToken);
+                    recheck.CancelAfter(feed.IsLive ? LiveRecheck : NotLiveRecheck);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // nothing live for a while: look at history
+        }
+
+        return (after, behind);
+    }
+
+    /// <summary>Puts one frame (if the filter keeps it) into the buffer; true when the subscriber made us wait.</summary>
+    private async ValueTask<bool> OfferAsync(string camera, string position, DetectionFrame frame, CancellationToken cancellationToken)
+    {
+        var kept = _filter.Apply(frame);
+        if (kept is null)
+        {
+            return false;
+        }
+
+        var next = new FrameEvent(camera, position, kept);
+        if (_buffer.Writer.TryWrite(next))
+        {
+            return false;
+        }
+
+        // The subscriber is behind: wait for it, reading on from history afterwards.
+        await _buffer.Writer.WriteAsync(next, cancellationToken);
+        return true;
     }
 }

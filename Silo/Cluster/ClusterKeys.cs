@@ -27,11 +27,6 @@ public sealed class ClusterKeys(string prefix)
     /// <summary>Redis Stream of the camera's DetectionFrames.</summary>
     public string Stream(string camera) => $"{Prefix}{{{camera}}}:stream";
 
-    /// <summary>Channel: a new entry on the camera's stream (payload: its id).</summary>
-    public string Appended(string camera) => $"{Prefix}appended:{camera}";
-
-    /// <summary>Pattern matching every <see cref="Appended"/> channel.</summary>
-    public string AppendedPattern => Prefix + "appended:*";
-
-    public string CameraOfAppended(string channel) => channel[(Prefix.Length + "appended:".Length)..];
+    /// <summary>Redis Stream of one queue of the live detection stream provider (Orleans streams hashed onto queues).</summary>
+    public string LiveQueue(uint queue) => $"{Prefix}live:{queue}";
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -19,10 +18,8 @@ namespace VideoAnalytics.Silo.Cluster;
 /// <para>Fencing: one Lua script checks the frame's epoch against the camera's fence (raised by every new activation
 /// of the camera and by every accepted frame) and only then appends, so a silo still running a superseded
 /// activation can never slip a frame in between the check and the append.</para>
-/// <para>Waiting: the multiplexer's one command connection is shared, so a blocking read (XREAD BLOCK) would stall
-/// every caller (the library does not support blocking commands for that reason); an append is announced on a
-/// pub/sub channel instead; a waiter also re-checks every second in case an announcement was lost while Redis
-/// reconnected (the library subscribes again after a reconnect, but what was published in between is gone).</para>
+/// <para>Live: subscribers learn of new entries from the camera's Orleans stream (<see cref="Streams.DetectionPublisher"/>),
+/// not from here; this is the record they read and replay.</para>
 /// </remarks>
 public sealed class RedisDetectionStreams : IDetectionStreams
 {
@@ -32,15 +29,16 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         if epoch < fence then return false end
         if epoch > fence then redis.call('SET', KEYS[2], ARGV[1]) end
         local ms = tonumber(ARGV[4])
+        local previous = ''
         local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
         if last[1] then
-          local lastMs = tonumber(string.match(last[1][1], '^(%d+)'))
+          previous = last[1][1]
+          local lastMs = tonumber(string.match(previous, '^(%d+)'))
           if lastMs > ms then ms = lastMs end
         end
         local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], string.format('%d-*', ms), 'f', ARGV[3], 't', ARGV[5])
-        redis.call('SADD', KEYS[3], ARGV[7])
-        redis.call('PUBLISH', ARGV[6], id)
-        return id
+        redis.call('SADD', KEYS[3], ARGV[6])
+        return { id, previous }
         """;
 
     private const string FenceScript = """
@@ -49,16 +47,14 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         return 1
         """;
 
-    // (A re-added camera's activations keep taking higher epochs: the counter lives in its grain state.) Waiters wake.
+    // (A re-added camera's activations keep taking higher epochs: the counter lives in its grain state.)
     private const string DeleteScript = """
         redis.call('DEL', KEYS[1], KEYS[2])
         redis.call('SREM', KEYS[3], ARGV[1])
-        redis.call('PUBLISH', ARGV[2], '')
         return 1
         """;
 
     private const int PageSize = 256;
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     // Ids may run ahead of capture times by this much (a silo whose clock is ahead); range scans look this far past the end.
     private static readonly TimeSpan RangeSlack = TimeSpan.FromMinutes(1);
@@ -67,8 +63,6 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 
     private readonly ClusterRedis _redis;
     private readonly int _history;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
-    private readonly Lazy<Task> _appended;
 
     public RedisDetectionStreams(ClusterRedis redis, IOptions<StreamOptions> options)
     {
@@ -76,15 +70,13 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         ArgumentNullException.ThrowIfNull(options);
         _redis = redis;
         _history = options.Value.HistoryPerCamera;
-        _appended = new Lazy<Task>(
-            () => redis.SubscribeAsync(RedisChannel.Pattern(redis.Keys.AppendedPattern), OnAppended), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     private ClusterKeys Keys => _redis.Keys;
 
     private IDatabase Database => _redis.Database;
 
-    public async Task<string?> PublishAsync(DetectionFrame frame, CancellationToken cancellationToken = default)
+    public async Task<StreamAppend?> AppendAsync(DetectionFrame frame, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var camera = frame.CameraId ?? throw new ArgumentException("a published frame needs a camera id", nameof(frame));
@@ -92,8 +84,16 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         var result = await Database.ScriptEvaluateAsync(
             PublishScript,
             [Keys.Stream(camera), Keys.Fence(camera), Keys.Streams],
-            [frame.Epoch, _history, JsonSerializer.Serialize(frame, Json), captureMs, frame.Timestamp.UtcTicks, Keys.Appended(camera), camera]);
-        return result.IsNull ? null : (string?)result;
+            [frame.Epoch, _history, JsonSerializer.Serialize(frame, Json), captureMs, frame.Timestamp.UtcTicks, camera]);
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        // The newest entry before this one (retention only trims the oldest): empty when the stream held none.
+        var ids = (RedisResult[])result!;
+        var previous = (string?)ids[1];
+        return new StreamAppend((string)ids[0]!, string.IsNullOrEmpty(previous) ? null : previous);
     }
 
     public async Task FenceAsync(string cameraId, long epoch, CancellationToken cancellationToken = default) =>
@@ -166,42 +166,6 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         return entries.Length == 0 ? null : ToEntry(entries[0]);
     }
 
-    public async Task WaitAsync(string cameraId, string? after, CancellationToken cancellationToken)
-    {
-        // Without the subscription (Redis away: the library makes it once Redis is back) the polling below still finds the frame.
-        await _appended.Value.WaitAsync(ClusterRedis.CommandTimeout, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-
-            // Take the signal before looking, so an append between the look and the wait still wakes us.
-            var signal = _signals.GetOrAdd(cameraId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            try
-            {
-                // Bounded here too: a command caught in a reconnect was once seen unanswered for over 20 s, and a
-                // waiter must keep looking.
-                var latest = await NewestAsync(cameraId).WaitAsync(PollInterval + ClusterRedis.CommandTimeout, cancellationToken);
-                if (latest.Length > 0 && ComparePositions(latest[0].Id.ToString(), after) > 0)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                // Redis is away (restarting, failing over): keep waiting; the poll below looks again.
-            }
-
-            try
-            {
-                await signal.Task.WaitAsync(PollInterval, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // no announcement: look again, one may have been lost while Redis reconnected
-            }
-        }
-    }
-
     public async Task<IReadOnlyList<string>> CamerasAsync(CancellationToken cancellationToken = default)
     {
         var members = await Database.SetMembersAsync(Keys.Streams);
@@ -217,7 +181,7 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 
     public async Task DeleteAsync(string cameraId, CancellationToken cancellationToken = default)
     {
-        await Database.ScriptEvaluateAsync(DeleteScript, [Keys.Stream(cameraId), Keys.Fence(cameraId), Keys.Streams], [cameraId, Keys.Appended(cameraId)]);
+        await Database.ScriptEvaluateAsync(DeleteScript, [Keys.Stream(cameraId), Keys.Fence(cameraId), Keys.Streams], [cameraId]);
     }
 
     public int ComparePositions(string? a, string? b) => Position.Parse(a).CompareTo(Position.Parse(b));
@@ -238,14 +202,6 @@ public sealed class RedisDetectionStreams : IDetectionStreams
     // XREVRANGE + - COUNT 1: the newest entry, or none.
     private Task<RedisStreamEntry[]> NewestAsync(string cameraId) =>
         Database.StreamRangeAsync(Keys.Stream(cameraId), count: 1, messageOrder: Order.Descending);
-
-    private void OnAppended(string channel, string message)
-    {
-        if (_signals.TryRemove(Keys.CameraOfAppended(channel), out var signal))
-        {
-            signal.TrySetResult();
-        }
-    }
 
     private static List<StreamEntry> ToEntries(RedisStreamEntry[] entries, long sinceTicks, long untilTicks, int max)
     {

@@ -16,6 +16,7 @@ using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Placement;
 using VideoAnalytics.Silo.Registry;
 using VideoAnalytics.Silo.Storage;
+using VideoAnalytics.Silo.Streams;
 
 namespace VideoAnalytics.Silo.Hosting;
 
@@ -55,6 +56,7 @@ public static class SiloHostingExtensions
     {
         silo.Configure<SiloOptions>(o => o.SiloName = identity.Name);
         silo.AddCameraPlacement(cluster.Capacity);
+        silo.AddDetectionStreams(cluster);
 
         // Every silo reports its grains to the Orleans dashboard, which the gateway serves at /orleans.
         silo.AddDashboard();

@@ -36,6 +36,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
 
         // Registered before the Orleans silo, so it starts first and stops last: camera grains attach to it.
+        services.AddSingleton<DetectionPublisher>();
         services.AddSingleton<InferenceHost>();
         services.AddHostedService(sp => sp.GetRequiredService<InferenceHost>());
         services.AddSingleton<CameraPlacement>();

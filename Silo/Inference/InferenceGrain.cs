@@ -8,6 +8,8 @@ using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Telemetry;
 
+using VideoAnalytics.Silo.Streams;
+
 namespace VideoAnalytics.Silo.Inference;
 
 /// <summary>
@@ -22,7 +24,7 @@ public sealed partial class InferenceGrain : IDisposable
 {
     private readonly ModelCatalog _catalog;
     private readonly InferenceOptions _options;
-    private readonly IDetectionStreams _streams;
+    private readonly DetectionPublisher _streams;
     private readonly PipelineMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Lock _slotsGate = new();
@@ -43,7 +45,7 @@ public sealed partial class InferenceGrain : IDisposable
     private Task? _publisher;
 
     public InferenceGrain(
-        string key, ExecutionDevice device, ModelCatalog catalog, InferenceOptions options, IDetectionStreams streams,
+        string key, ExecutionDevice device, ModelCatalog catalog, InferenceOptions options, DetectionPublisher streams,
         PipelineMetrics metrics, ILogger logger, AnnotatedFrameTap? tap = null, TimeProvider? time = null)
     {
         _tap = tap;

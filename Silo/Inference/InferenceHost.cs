@@ -7,6 +7,8 @@ using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Telemetry;
 
+using VideoAnalytics.Silo.Streams;
+
 namespace VideoAnalytics.Silo.Inference;
 
 /// <summary>
@@ -17,7 +19,7 @@ namespace VideoAnalytics.Silo.Inference;
 public sealed partial class InferenceHost(
     ModelCatalog catalog,
     IOptions<InferenceOptions> options,
-    IDetectionStreams streams,
+    DetectionPublisher streams,
     PipelineMetrics metrics,
     ILoggerFactory loggerFactory,
     AnnotatedFrameTap tap,

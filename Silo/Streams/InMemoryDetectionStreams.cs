@@ -15,7 +15,7 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
     private readonly int _capacity = options.Value.HistoryPerCamera;
     private readonly ConcurrentDictionary<string, CameraStream> _streams = new(StringComparer.Ordinal);
 
-    public Task<string?> PublishAsync(DetectionFrame frame, CancellationToken cancellationToken = default)
+    public Task<StreamAppend?> AppendAsync(DetectionFrame frame, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var id = frame.CameraId ?? throw new ArgumentException("a published frame needs a camera id", nameof(frame));
@@ -40,8 +40,6 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
     public Task<StreamEntry?> LatestAsync(string cameraId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_streams.TryGetValue(cameraId, out var s) ? s.Latest() : null);
 
-    public Task WaitAsync(string cameraId, string? after, CancellationToken cancellationToken) =>
-        _streams.GetOrAdd(cameraId, _ => new CameraStream(_capacity)).WaitAfter(Parse(after), cancellationToken);
 
     public Task<IReadOnlyList<string>> CamerasAsync(CancellationToken cancellationToken = default)
     {
@@ -60,11 +58,7 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
 
     public Task DeleteAsync(string cameraId, CancellationToken cancellationToken = default)
     {
-        if (_streams.TryRemove(cameraId, out var stream))
-        {
-            stream.Close();
-        }
-
+        _streams.TryRemove(cameraId, out _);
         return Task.CompletedTask;
     }
 
@@ -81,12 +75,10 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
         private readonly StreamEntry[] _ring = new StreamEntry[capacity];
         private long _last;   // sequence number of the newest entry (0 = none)
         private long _epoch;
-        private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public string? Append(DetectionFrame frame)
+        public StreamAppend? Append(DetectionFrame frame)
         {
-            TaskCompletionSource appended;
-            string position;
+            StreamAppend appended;
             lock (_gate)
             {
                 if (frame.Epoch < _epoch)
@@ -95,15 +87,13 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
                 }
 
                 _epoch = frame.Epoch;
+                var previous = _last == 0 ? null : _last.ToString(CultureInfo.InvariantCulture);
                 _last++;
-                position = _last.ToString(CultureInfo.InvariantCulture);
-                _ring[_last % _ring.Length] = new StreamEntry(position, frame);
-                appended = _appended;
-                _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                appended = new StreamAppend(_last.ToString(CultureInfo.InvariantCulture), previous);
+                _ring[_last % _ring.Length] = new StreamEntry(appended.Position, frame);
             }
 
-            appended.TrySetResult();
-            return position;
+            return appended;
         }
 
         public void Fence(long epoch)
@@ -167,22 +157,6 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
             lock (_gate)
             {
                 return _last == 0 ? null : _ring[_last % _ring.Length];
-            }
-        }
-
-        public Task WaitAfter(long after, CancellationToken cancellationToken)
-        {
-            lock (_gate)
-            {
-                return _last > after ? Task.CompletedTask : _appended.Task.WaitAsync(cancellationToken);
-            }
-        }
-
-        public void Close()
-        {
-            lock (_gate)
-            {
-                _appended.TrySetResult();
             }
         }
 

@@ -58,25 +58,24 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
         Execute(_writer, Schema + "PRAGMA synchronous = NORMAL;");
         foreach (var (camera, last, fence) in ReadStreams())
         {
-            _states[camera] = new StreamState { Last = last, Fence = fence, EmptyThrough = HasFrames(camera) ? 0 : last };
+            _states[camera] = new StreamState { Last = last, Fence = fence };
         }
 
         _pruning = time.CreateTimer(_ => Prune(), null, PruneInterval, PruneInterval);
     }
 
-    public Task<string?> PublishAsync(DetectionFrame frame, CancellationToken cancellationToken = default)
+    public Task<StreamAppend?> AppendAsync(DetectionFrame frame, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var camera = frame.CameraId ?? throw new ArgumentException("a published frame needs a camera id", nameof(frame));
         var json = JsonSerializer.Serialize(frame, Json);
-        TaskCompletionSource appended;
         long position;
         lock (_writeGate)
         {
             var state = StateOf(camera);
             if (frame.Epoch < state.Fence)
             {
-                return Task.FromResult<string?>(null); // fenced: produced by a superseded activation of the camera
+                return Task.FromResult<StreamAppend?>(null); // fenced: produced by a superseded activation of the camera
             }
 
             position = state.Last + 1;
@@ -96,12 +95,11 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
 
             state.Last = position;
             state.Fence = Math.Max(state.Fence, frame.Epoch);
-            appended = state.Appended;
-            state.Appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        appended.TrySetResult();
-        return Task.FromResult<string?>(position.ToString(CultureInfo.InvariantCulture));
+        // Positions are dense per camera (kept across restarts, removals and retention): the one before is one less.
+        return Task.FromResult<StreamAppend?>(new StreamAppend(
+            position.ToString(CultureInfo.InvariantCulture), position > 1 ? (position - 1).ToString(CultureInfo.InvariantCulture) : null));
     }
 
     public Task FenceAsync(string cameraId, long epoch, CancellationToken cancellationToken = default)
@@ -165,16 +163,6 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
         return Task.FromResult(latest.Count == 0 ? null : latest[0]);
     }
 
-    public Task WaitAsync(string cameraId, string? after, CancellationToken cancellationToken)
-    {
-        var position = Parse(after);
-        lock (_writeGate)
-        {
-            var state = StateOf(cameraId);
-            return state.Last > position && state.Last > state.EmptyThrough ? Task.CompletedTask : state.Appended.Task.WaitAsync(cancellationToken);
-        }
-    }
-
     public Task<IReadOnlyList<string>> CamerasAsync(CancellationToken cancellationToken = default)
     {
         using var connection = OpenReader();
@@ -192,18 +180,12 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
 
     public Task DeleteAsync(string cameraId, CancellationToken cancellationToken = default)
     {
-        TaskCompletionSource appended;
         lock (_writeGate)
         {
             // The stream's row stays: positions of a camera added again under this id continue after the old ones.
             Execute(_writer, "DELETE FROM frames WHERE camera = $camera", ("$camera", cameraId));
-            var state = StateOf(cameraId);
-            state.EmptyThrough = state.Last;
-            appended = state.Appended;
-            state.Appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        appended.TrySetResult(); // waiters re-read, find nothing, and wait for frames after the deleted ones
         return Task.CompletedTask;
     }
 
@@ -215,13 +197,9 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
         var cutoff = (_time.GetUtcNow() - _retention).UtcTicks;
         lock (_writeGate)
         {
-            foreach (var (camera, state) in _states)
+            foreach (var camera in _states.Keys)
             {
                 Execute(_writer, "DELETE FROM frames WHERE camera = $camera AND captured < $cutoff", ("$camera", camera), ("$cutoff", cutoff));
-                if (!HasFrames(camera))
-                {
-                    state.EmptyThrough = state.Last;
-                }
             }
         }
     }
@@ -249,14 +227,6 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
     private void SaveStream(string camera, long last, long fence) =>
         Execute(_writer, "INSERT INTO streams (camera, last, fence) VALUES ($camera, $last, $fence) ON CONFLICT (camera) DO UPDATE SET last = $last, fence = $fence",
             ("$camera", camera), ("$last", last), ("$fence", fence));
-
-    private bool HasFrames(string camera)
-    {
-        using var command = _writer.CreateCommand();
-        command.CommandText = "SELECT EXISTS (SELECT 1 FROM frames WHERE camera = $camera)";
-        command.Parameters.AddWithValue("$camera", camera);
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
-    }
 
     private List<(string Camera, long Last, long Fence)> ReadStreams()
     {
@@ -322,11 +292,5 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
         public long Last { get; set; }
 
         public long Fence { get; set; }
-
-        /// <summary>No frame up to this position is retained (the camera was removed, or retention took them all): a
-        /// waiter behind it waits for new frames instead of reading nothing in a loop.</summary>
-        public long EmptyThrough { get; set; }
-
-        public TaskCompletionSource Appended { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

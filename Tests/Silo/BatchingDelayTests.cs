@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using VideoAnalytics.Tests.Support;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Inference.Onnx;
 using VideoAnalytics.Silo.Inference;
@@ -25,7 +26,7 @@ public sealed class BatchingDelayTests : IDisposable
     {
         var options = new InferenceOptions { MaxBatch = 3, MaxDelay = MaxDelay, ModelsDirectory = Path.GetTempPath() };
         _catalog = new ModelCatalog(Options.Create(options), NullLogger<ModelCatalog>.Instance);
-        _grain = new InferenceGrain("cpu", ExecutionDevice.Cpu, _catalog, options, new InMemoryDetectionStreams(Options.Create(new StreamOptions())),
+        _grain = new InferenceGrain("cpu", ExecutionDevice.Cpu, _catalog, options, HistoryOnlyPublisher.Over(new InMemoryDetectionStreams(Options.Create(new StreamOptions()))),
             new PipelineMetrics(), NullLogger.Instance, time: _time);
     }
 

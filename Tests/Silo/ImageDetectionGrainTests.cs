@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using VideoAnalytics.Tests.Support;
 using VideoAnalytics.Silo.Inference;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Streams;
@@ -29,7 +30,7 @@ public sealed class ImageDetectionGrainTests : IDisposable
     {
         var options = Options.Create(new InferenceOptions { ModelsDirectory = _dir, DefaultModel = "tiny-fused" });
         using var catalog = new ModelCatalog(options, NullLogger<ModelCatalog>.Instance);
-        using var host = new InferenceHost(catalog, options, new InMemoryDetectionStreams(Options.Create(new StreamOptions())),
+        using var host = new InferenceHost(catalog, options, HistoryOnlyPublisher.Over(new InMemoryDetectionStreams(Options.Create(new StreamOptions()))),
             new PipelineMetrics(), NullLoggerFactory.Instance, new AnnotatedFrameTap(), TimeProvider.System);
         var grain = new ImageDetectionGrain(catalog, host, options, TimeProvider.System);
 

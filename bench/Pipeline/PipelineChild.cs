@@ -27,6 +27,7 @@ public static class PipelineChild
 {
     public const string Command = "pipeline-child";
     public const string ResultPrefix = "RESULT ";
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>NaN (no frames) must survive the trip to the parent.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -159,8 +160,14 @@ public static class PipelineChild
         {
             while (!token.IsCancellationRequested)
             {
-                await streams.WaitAsync(camera, after, token);
+                // Polling the history is enough to count what was published (the Orleans stream is the gateway's business).
                 var entries = await streams.ReadAsync(camera, after, 512, token);
+                if (entries.Count == 0)
+                {
+                    await Task.Delay(PollInterval, token);
+                    continue;
+                }
+
                 var now = Stopwatch.GetTimestamp();
                 foreach (var entry in entries)
                 {

@@ -6,6 +6,7 @@ using Orleans.TestingHost;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Silo.Cameras;
+using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Hosting;
 using VideoAnalytics.Silo.Placement;
 using VideoAnalytics.Silo.Registry;
@@ -168,6 +169,7 @@ public sealed class CameraGrainClusterTests(PipelineMedia media) : IClassFixture
             siloBuilder.Services.AddSingleton(Shared.Statuses);
             siloBuilder.Services.AddSingleton(Shared.Streams);
             siloBuilder.AddCameraPlacement(capacity: 1);
+            siloBuilder.AddDetectionStreams(new ClusterOptions());
             siloBuilder.AddMemoryGrainStorage(CameraGrain.StorageName);
             siloBuilder.UseInMemoryReminderService();
         }

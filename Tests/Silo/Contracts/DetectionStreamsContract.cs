@@ -1,3 +1,4 @@
+using VideoAnalytics.Tests.Support;
 using VideoAnalytics.Contracts.Detections;
 
 namespace VideoAnalytics.Tests.Silo.Contracts;
@@ -23,6 +24,32 @@ public abstract class DetectionStreamsContract
         Detections = [new DetectedObject(1, "circle", 0.9f, new BoundingBox(1, 2, 3, 4))],
         Epoch = epoch,
     };
+
+    [Fact]
+    public async Task Each_append_names_the_position_before_it_also_once_that_entry_is_gone()
+    {
+        var streams = await CreateAsync();
+        var first = await streams.AppendAsync(Frame("cam", 0, epoch: 1));
+        Assert.NotNull(first);
+        Assert.Null(first.Previous); // an empty stream: nothing before
+
+        var chain = new List<StreamAppend> { first };
+        for (var i = 1; i < 6; i++)
+        {
+            chain.Add((await streams.AppendAsync(Frame("cam", i, epoch: 1)))!);
+            Assert.Equal(chain[^2].Position, chain[^1].Previous);
+        }
+
+        // A refused frame changes nothing; the next accepted one follows the last accepted one.
+        await streams.FenceAsync("cam", 2);
+        Assert.Null(await streams.AppendAsync(Frame("cam", 6, epoch: 1)));
+        var next = await streams.AppendAsync(Frame("cam", 7, epoch: 2));
+        Assert.Equal(chain[^1].Position, next!.Previous);
+
+        // Every frame read back is the one its successor names.
+        var read = await streams.ReadAsync("cam", null, 100);
+        Assert.Equal([.. chain.Select(a => a.Position), next.Position], read.Select(e => e.Position));
+    }
 
     [Fact]
     public async Task Published_frames_are_read_back_in_order_with_increasing_positions()
@@ -151,25 +178,6 @@ public abstract class DetectionStreamsContract
         var range = await streams.RangeAsync("cam", DateTimeOffset.UnixEpoch.AddSeconds(3), DateTimeOffset.UnixEpoch.AddSeconds(6), 100);
         Assert.Equal([3L, 4, 5, 6], range.Select(e => e.Frame.FrameIndex));
         Assert.Equal(2, (await streams.RangeAsync("cam", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(9), 2)).Count);
-    }
-
-    [Fact]
-    public async Task Wait_completes_when_a_frame_arrives_after_the_position()
-    {
-        var streams = await CreateAsync();
-        var first = await streams.PublishAsync(Frame("cam", 1));
-        await streams.WaitAsync("cam", null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)); // already has data
-
-        var waiting = streams.WaitAsync("cam", first, CancellationToken.None);
-        Assert.False(waiting.IsCompleted);
-        await streams.PublishAsync(Frame("cam", 2));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
-
-        using var cancel = new CancellationTokenSource();
-        var latest = (await streams.LatestAsync("cam"))!.Position;
-        var cancelled = streams.WaitAsync("cam", latest, cancel.Token);
-        await cancel.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]

@@ -1,0 +1,188 @@
+using System.Threading.Channels;
+using Orleans.Runtime;
+using Orleans.Streams;
+using VideoAnalytics.Contracts.Detections;
+
+namespace VideoAnalytics.Gateway.Subscriptions;
+
+/// <summary>
+/// This gateway's subscriptions to the cameras' live Orleans streams: one Orleans subscription per camera however many
+/// clients follow it, fanned out to each follower's <see cref="LiveFeed"/>, and dropped when the last follower leaves.
+/// A feed is a hint, not the record: it may miss frames (a follower too slow, a queue reader that moved, a
+/// subscription lost with Redis' data), and followers read the stored history whenever the live frames do not link
+/// up. Subscriptions are checked every <see cref="RenewInterval"/> and made again if Orleans no longer has them.
+/// </summary>
+public sealed partial class LiveDetectionHub : IAsyncDisposable
+{
+    /// <summary>How often each camera's subscription is checked with Orleans' pub-sub (and made again if gone).</summary>
+    public static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(15);
+
+    private const int FeedCapacity = 256;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    private readonly IClusterClient _client;
+    private readonly ILogger<LiveDetectionHub> _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, CameraFeeds> _cameras = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+
+    public LiveDetectionHub(IClusterClient client, ILogger<LiveDetectionHub> logger)
+    {
+        _client = client;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Follows <paramref name="cameraId"/>'s live stream from now on. The feed may start before its subscription is in
+    /// place (<see cref="LiveFeed.IsLive"/> says when it is); whatever comes before is in the history.
+    /// </summary>
+    public LiveFeed Follow(string cameraId)
+    {
+        ArgumentNullException.ThrowIfNull(cameraId);
+        var feed = new LiveFeed(this, cameraId, Channel.CreateBounded<LiveDetection>(
+            new BoundedChannelOptions(FeedCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = false }));
+        lock (_gate)
+        {
+            if (!_cameras.TryGetValue(cameraId, out var camera))
+            {
+                camera = new CameraFeeds(cameraId);
+                _cameras[cameraId] = camera;
+                camera.Keeper = KeepSubscribedAsync(camera);
+            }
+
+            camera.Feeds = [.. camera.Feeds, feed];
+            feed.Camera = camera;
+        }
+
+        return feed;
+    }
+
+    internal void Leave(LiveFeed feed)
+    {
+        lock (_gate)
+        {
+            var camera = feed.Camera;
+            camera.Feeds = [.. camera.Feeds.Where(f => f != feed)];
+            if (camera.Feeds.Length == 0 && _cameras.TryGetValue(camera.Id, out var current) && current == camera)
+            {
+                _cameras.Remove(camera.Id);
+                camera.Stop.Cancel();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task[] keepers;
+        lock (_gate)
+        {
+            keepers = [.. _cameras.Values.Select(c => c.Keeper)];
+            foreach (var camera in _cameras.Values)
+            {
+                camera.Stop.Cancel();
+            }
+
+            _cameras.Clear();
+        }
+
+        await _stop.CancelAsync();
+        await Task.WhenAll(keepers);
+        _stop.Dispose();
+    }
+
+    // One loop per followed camera: subscribe, check the subscription now and then, unsubscribe when nobody follows.
+    private async Task KeepSubscribedAsync(CameraFeeds camera)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(camera.Stop.Token, _stop.Token);
+        StreamSubscriptionHandle<LiveDetection>? handle = null;
+        IAsyncStream<LiveDetection>? stream = null;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    stream ??= _client.GetStreamProvider(DetectionStreamNames.Provider)
+                        .GetStream<LiveDetection>(StreamId.Create(DetectionStreamNames.Namespace, camera.Id));
+                    if (handle is null || !(await stream.GetAllSubscriptionHandles()).Any(h => h.HandleId == handle.HandleId))
+                    {
+                        handle = await stream.SubscribeAsync((item, _) =>
+                        {
+                            camera.Deliver(item);
+                            return Task.CompletedTask;
+                        });
+                        camera.IsLive = true;
+                    }
+
+                    await Task.Delay(RenewInterval, stop.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // No silo reachable yet, or pub-sub briefly away: followers read history meanwhile.
+                    camera.IsLive = false;
+                    handle = null;
+                    LogSubscribeFailed(camera.Id, e.Message);
+                    await Task.Delay(RetryDelay, stop.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // nobody follows the camera any more, or the gateway stops
+        }
+
+        camera.IsLive = false;
+        if (handle is not null)
+        {
+            try
+            {
+                await handle.UnsubscribeAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The silos may be gone already (shutdown); Orleans drops subscriptions of a client that left.
+                LogUnsubscribeFailed(camera.Id, e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Debug, Message = "Live stream of camera {CameraId} not subscribed yet ({Reason}); its followers read history")]
+    private partial void LogSubscribeFailed(string cameraId, string reason);
+
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Debug, Message = "Unsubscribing from the live stream of camera {CameraId} failed ({Reason})")]
+    private partial void LogUnsubscribeFailed(string cameraId, string reason);
+
+    /// <summary>The followers of one camera and the state of its subscription.</summary>
+    internal sealed class CameraFeeds(string id)
+    {
+        public string Id { get; } = id;
+
+        public CancellationTokenSource Stop { get; } = new();
+
+        public Task Keeper { get; set; } = Task.CompletedTask;
+
+        private volatile LiveFeed[] _feeds = [];
+        private volatile bool _isLive;
+
+        /// <summary>Copy-on-write under the hub's lock; delivery reads it without one.</summary>
+        public LiveFeed[] Feeds
+        {
+            get => _feeds;
+            set => _feeds = value;
+        }
+
+        public bool IsLive
+        {
+            get => _isLive;
+            set => _isLive = value;
+        }
+
+        public void Deliver(LiveDetection item)
+        {
+            foreach (var feed in Feeds)
+            {
+                feed.Offer(item);
+            }
+        }
+    }
+}
