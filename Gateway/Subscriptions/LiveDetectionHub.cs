@@ -19,6 +19,7 @@ public sealed partial class LiveDetectionHub : IAsyncDisposable
 
     private const int FeedCapacity = 256;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan UnsubscribeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly IClusterClient _client;
     private readonly ILogger<LiveDetectionHub> _logger;
@@ -136,11 +137,13 @@ public sealed partial class LiveDetectionHub : IAsyncDisposable
         {
             try
             {
-                await handle.UnsubscribeAsync();
+                // Bounded: at shutdown the silos may be unreachable, and a call would wait for Orleans' response timeout.
+                await handle.UnsubscribeAsync().WaitAsync(UnsubscribeTimeout);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // The silos may be gone already (shutdown); Orleans drops subscriptions of a client that left.
+                // The silos may be gone already (shutdown); Orleans drops subscriptions of a client that left, and a
+                // silo's pulling agent drops a consumer it cannot reach.
                 LogUnsubscribeFailed(camera.Id, e.Message);
             }
         }

@@ -155,8 +155,15 @@ public sealed partial class DashboardTests(DashboardFixture fixture, ITestOutput
             "() => document.getElementById('banner').textContent.includes('needs an API key') || document.getElementById('live-status').textContent.includes('refused')",
             null, new() { Timeout = Timeout, PollingInterval = 100 });
         Assert.Equal(0, await page.EvaluateAsync<int>("() => Number(document.getElementById('overlay').dataset.boxesDrawn)"));
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "Id", Exact = true }).FillAsync("keyless");
-        await page.GetByRole(AriaRole.Textbox, new() { Name = "URL", Exact = true }).FillAsync(fixture.Clip);
+        var id = page.GetByRole(AriaRole.Textbox, new() { Name = "Id", Exact = true });
+        var url = page.GetByRole(AriaRole.Textbox, new() { Name = "URL", Exact = true });
+        await id.FillAsync("keyless");
+        await url.FillAsync(fixture.Clip);
+
+        // Once (in some 10 runs under three parallel suites) the submit saw empty fields ("Fix the marked fields."):
+        // say whether the values were there right before the click, should it happen again.
+        await Expect(id).ToHaveValueAsync("keyless");
+        await Expect(url).ToHaveValueAsync(fixture.Clip);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add camera" }).ClickAsync();
         await Expect(page.Locator("#form-status")).ToContainTextAsync("needs an API key", new() { Timeout = Timeout });
 
