@@ -1,10 +1,12 @@
-"""The shared definition of the network input (network_input.py)."""
+"""The shared definition of the network input (network_input.py) and the golden tensors the engine is tested on."""
+import json
+import os
 import unittest
 
 import cv2
 import numpy as np
 
-from refinedet import data
+from refinedet import data, golden_preprocess
 from refinedet.network_input import input_spec, network_input
 
 
@@ -66,6 +68,16 @@ class NetworkInputTests(unittest.TestCase):
         self.assertEqual(input_spec(sidecar), (320, 320, [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], "BGR"))
         with self.assertRaises(KeyError):
             input_spec({"input.width": 320})
+
+
+class GoldenFileTests(unittest.TestCase):
+    def test_committed_golden_tensors_are_what_the_definition_gives(self):
+        # The C# test compares the engine with the committed file; this ties that file to network_input.
+        with open(os.path.join(golden_preprocess.ROOT, golden_preprocess.GOLDEN)) as f:
+            committed = json.load(f)
+        self.assertEqual(committed, json.loads(json.dumps(golden_preprocess.build())))
+        sizes = {(c["width"], c["height"]) for c in committed["cases"]}
+        self.assertTrue({(320, 320), (512, 512)} <= sizes)
 
 
 if __name__ == "__main__":
