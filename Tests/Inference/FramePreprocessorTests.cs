@@ -86,25 +86,33 @@ public sealed class FramePreprocessorTests
         }
     }
 
-    [Fact]
-    public void Resized_frames_are_opencvs_uint8_resize_then_converted_exactly()
+    [Theory]
+    [InlineData(37, 23, true)]   // two 16-pixel vector runs and a 5-pixel tail per row, dividing std, RGB
+    [InlineData(45, 17, false)]  // a 13-pixel tail, std 1 (no divide), BGR
+    public void Resized_frames_are_opencvs_uint8_resize_then_converted_exactly(int inputWidth, int inputHeight, bool rgbWithStd)
     {
-        // The definition the golden tests check on demo frames, here on noise, an odd size and a padded stride.
-        var input = new InputSpec { Width = 37, Height = 23, ChannelOrder = ChannelOrder.Rgb, Mean = [123.675f, 116.28f, 103.53f], Std = [58.395f, 57.12f, 57.375f] };
+        // The definition the golden tests check on demo frames, here on noise, odd sizes and a padded stride.
+        var input = rgbWithStd
+            ? new InputSpec { Width = inputWidth, Height = inputHeight, ChannelOrder = ChannelOrder.Rgb, Mean = [123.675f, 116.28f, 103.53f], Std = [58.395f, 57.12f, 57.375f] }
+            : new InputSpec { Width = inputWidth, Height = inputHeight, Mean = [104f, 117.5f, 123f] };
         const int width = 101, height = 59, stride = (width * 3) + 9;
         var pixels = new byte[stride * height];
         new Random(11).NextBytes(pixels);
-        var resized = new byte[37 * 23 * 3];
-        FrameResizer.Resize(pixels, new BgrLayout(width, height, stride), resized, BgrLayout.Packed(37, 23));
+        var plane = inputWidth * inputHeight;
+        var resized = new byte[plane * 3];
+        FrameResizer.Resize(pixels, new BgrLayout(width, height, stride), resized, BgrLayout.Packed(inputWidth, inputHeight));
 
-        var tensor = new float[3 * 37 * 23];
+        var tensor = new float[3 * plane];
         new FramePreprocessor(input).Process(new BgrFrame(pixels, width, height, stride), tensor);
-        for (var i = 0; i < 37 * 23; i++)
+        for (var i = 0; i < plane; i++)
         {
             for (var c = 0; c < 3; c++)
             {
-                var expected = ((float)resized[(i * 3) + 2 - c] - input.Mean[c]) / input.Std[c];
-                Assert.Equal(BitConverter.SingleToUInt32Bits(expected), BitConverter.SingleToUInt32Bits(tensor[(c * 37 * 23) + i]));
+                var bgr = rgbWithStd ? 2 - c : c;
+                var expected = ((float)resized[(i * 3) + bgr] - input.Mean[c]) / input.Std[c];
+                Assert.True(
+                    BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(tensor[(c * plane) + i]),
+                    $"pixel {i} channel {c}: expected {expected:R}, got {tensor[(c * plane) + i]:R}");
             }
         }
     }
