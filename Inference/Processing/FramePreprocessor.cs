@@ -18,12 +18,11 @@ namespace VideoAnalytics.Inference.Processing;
 /// </list>
 /// Doing the resize in uint8 through the same OpenCV library that Python's cv2 uses makes the tensor bit-identical to
 /// the one the model was trained and evaluated on; interpolating in float (what this class did before) differed by up
-/// to 0.75 grey levels and changed detections (issue 14). Step 2 has only 256 possible inputs per channel, so it is a
-/// table of the exact float32 results, computed once: bit-exact by construction. On x86 whole runs of 16 pixels are
-/// instead deinterleaved with SSSE3 shuffles and converted with vector subtract and divide: the same IEEE float32
-/// operations, so the same bits (the divide is skipped when std is 1, x / 1 being x), at about three times the table's
-/// speed, which matters at 512 (786k values a frame). Golden tensors from Python prove the equality
-/// (Tests/Inference/PreprocessGoldenTests).
+/// to 0.75 grey levels and changed detections (issue 14). Step 2 runs over whole runs of 16 pixels with SSSE3 shuffles
+/// (deinterleave) and vector subtract and divide: the same IEEE float32 operations as numpy's, so the same bits (the
+/// divide is skipped when std is 1, x / 1 being x). Row tails, and CPUs without SSSE3, use a table of the 256 exact
+/// float32 results per channel; the vector path is about three times the table's speed, which matters at 512 (786k
+/// values a frame). Golden tensors from Python prove the equality (Tests/Inference/PreprocessGoldenTests).
 /// The resized frame lives in a buffer owned by this instance, so steady state allocates nothing. Not thread-safe.
 /// </summary>
 public sealed class FramePreprocessor
