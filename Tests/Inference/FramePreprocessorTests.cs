@@ -1,5 +1,6 @@
 using VideoAnalytics.Inference;
 using VideoAnalytics.Inference.Models;
+using VideoAnalytics.Inference.Native.OpenCv;
 using VideoAnalytics.Inference.Processing;
 using VideoAnalytics.Tests.Support;
 
@@ -22,8 +23,9 @@ public sealed class FramePreprocessorTests
             {
                 for (var c = 0; c < 3; c++)
                 {
-                    var expected = (pixels[(y * 12) + (x * 3) + c] - input.Mean[c]) / input.Std[c];
-                    Assert.Equal(expected, tensor[(c * 12) + (y * 4) + x], 1e-4f);
+                    // Exactly the float32 subtraction and division (what numpy computes), not a fused rewrite of it.
+                    var expected = ((float)pixels[(y * 12) + (x * 3) + c] - input.Mean[c]) / input.Std[c];
+                    Assert.Equal(expected, tensor[(c * 12) + (y * 4) + x]);
                 }
             }
         }
@@ -84,6 +86,55 @@ public sealed class FramePreprocessorTests
         }
     }
 
+    [Theory]
+    [InlineData(37, 23, true)]   // two 16-pixel vector runs and a 5-pixel tail per row, dividing std, RGB
+    [InlineData(45, 17, false)]  // a 13-pixel tail, std 1 (no divide), BGR
+    public void Resized_frames_are_opencvs_uint8_resize_then_converted_exactly(int inputWidth, int inputHeight, bool rgbWithStd)
+    {
+        // The definition the golden tests check on demo frames, here on noise, odd sizes and a padded stride.
+        var input = rgbWithStd
+            ? new InputSpec { Width = inputWidth, Height = inputHeight, ChannelOrder = ChannelOrder.Rgb, Mean = [123.675f, 116.28f, 103.53f], Std = [58.395f, 57.12f, 57.375f] }
+            : new InputSpec { Width = inputWidth, Height = inputHeight, Mean = [104f, 117.5f, 123f] };
+        const int width = 101, height = 59, stride = (width * 3) + 9;
+        var pixels = new byte[stride * height];
+        new Random(11).NextBytes(pixels);
+        var plane = inputWidth * inputHeight;
+        var resized = new byte[plane * 3];
+        FrameResizer.Resize(pixels, new BgrLayout(width, height, stride), resized, BgrLayout.Packed(inputWidth, inputHeight));
+
+        var tensor = new float[3 * plane];
+        new FramePreprocessor(input).Process(new BgrFrame(pixels, width, height, stride), tensor);
+        for (var i = 0; i < plane; i++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                var bgr = rgbWithStd ? 2 - c : c;
+                var expected = ((float)resized[(i * 3) + bgr] - input.Mean[c]) / input.Std[c];
+                Assert.True(
+                    BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(tensor[(c * plane) + i]),
+                    $"pixel {i} channel {c}: expected {expected:R}, got {tensor[(c * plane) + i]:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_frame_ending_before_its_last_rows_padding_is_read_like_a_whole_one()
+    {
+        // BgrFrame allows the buffer to stop after the last row's pixels; the shim wants whole strides.
+        var input = new InputSpec { Width = 8, Height = 5, Mean = [1f, 2f, 3f] };
+        const int width = 21, height = 13, stride = 80;
+        var whole = new byte[stride * height];
+        new Random(5).NextBytes(whole);
+        var trimmed = whole.AsMemory(0, ((height - 1) * stride) + (width * 3));
+        var processor = new FramePreprocessor(input);
+        var expected = new float[3 * 8 * 5];
+        var actual = new float[3 * 8 * 5];
+        processor.Process(new BgrFrame(whole, width, height, stride), expected);
+        processor.Process(new BgrFrame(trimmed, width, height, stride), actual);
+        Assert.Equal(expected, actual);
+        Assert.Equal(0, Allocations.SteadyState(() => processor.Process(new BgrFrame(trimmed, width, height, stride), actual)));
+    }
+
     [Fact]
     public void Steady_state_allocates_nothing()
     {
@@ -91,6 +142,8 @@ public sealed class FramePreprocessorTests
         var tensor = new float[3 * 320 * 320];
         var frame = TestFrames.Uniform(1280, 720, 77);
         Assert.Equal(0, Allocations.SteadyState(() => processor.Process(frame, tensor)));
+        var sameSize = TestFrames.Uniform(320, 320, 77); // no resize: read in place
+        Assert.Equal(0, Allocations.SteadyState(() => processor.Process(sameSize, tensor)));
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 """Training data: on-the-fly synthetic scenes, VOC and COCO folders, and SSD-style augmentation.
 
-Every sample comes out as (float32 CHW tensor = BGR pixels minus MEAN, [n,5] tensor of normalized
-x1,y1,x2,y2 and class id >= 1), matching what the C# engine feeds the exported model.
+Every sample comes out as (float32 CHW tensor, [n,5] tensor of normalized x1,y1,x2,y2 and class id >= 1).
+The tensor is made by network_input.network_input, the one definition of the input that the C# engine
+implements bit for bit (uint8 cv2 INTER_LINEAR resize, then float32 minus MEAN_BGR).
 """
 import json
 import math
@@ -14,6 +15,7 @@ import torch
 from torch.utils.data import Dataset, IterableDataset, get_worker_info
 
 from . import synthetic
+from .network_input import network_input
 
 MEAN_BGR = (104.0, 117.0, 123.0)
 
@@ -118,18 +120,15 @@ class Augment:
         return to_sample(small, boxes, labels, self.size)
 
 
-def preprocess(img, size, interp=cv2.INTER_LINEAR):
-    """BGR uint8 frame -> float32 CHW network input (resize to size x size, minus MEAN_BGR)."""
-    if img.shape[0] != size or img.shape[1] != size:
-        img = cv2.resize(np.ascontiguousarray(img), (size, size), interpolation=interp)
-    x = img.astype(np.float32)
-    x -= np.array(MEAN_BGR, np.float32)
-    return torch.from_numpy(x.transpose(2, 0, 1).copy())
+def preprocess(img, size):
+    """BGR uint8 frame -> float32 CHW torch tensor for our models (size x size, BGR, minus MEAN_BGR, std 1):
+    network_input, the definition of the input the C# engine shares."""
+    return torch.from_numpy(network_input(img, size, size, MEAN_BGR))
 
 
-def to_sample(img, boxes, labels, size, interp=cv2.INTER_LINEAR):
+def to_sample(img, boxes, labels, size):
     h, w = img.shape[:2]
-    x = preprocess(img, size, interp)
+    x = preprocess(img, size)
     if len(boxes):
         nb = boxes / np.array([w, h, w, h], np.float32)
         nb = np.clip(nb, 0, 1)
