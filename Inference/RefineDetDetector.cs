@@ -28,10 +28,11 @@ public sealed class RefineDetDetector : IDisposable
     private float[] _fusedRows = new float[7 * 256];
     private bool _disposed;
 
-    private RefineDetDetector(OnnxSession session, ModelDescription model, DetectorOptions options)
+    private RefineDetDetector(OnnxSession session, ModelDescription model, string descriptionSource, DetectorOptions options)
     {
         _session = session;
         Model = model;
+        DescriptionSource = descriptionSource;
         _decode = ResolvePostProcessing(session.ModelPath, model, options.Decode);
         _preprocessor = new FramePreprocessor(model.Input);
         var priors = PriorBoxes.Create(model.Priors, model.Input.Width, model.Input.Height);
@@ -54,9 +55,18 @@ public sealed class RefineDetDetector : IDisposable
 
     public ModelDescription Model { get; }
 
+    /// <summary>Where <see cref="Model"/> came from: the file's <c>va.</c> metadata, a sidecar (its path), or the caller.</summary>
+    public string DescriptionSource { get; }
+
     public string ModelPath => _session.ModelPath;
 
     public ExecutionDevice Device => _session.Device;
+
+    /// <summary>The ONNX graph's inputs as ONNX Runtime reports them.</summary>
+    public IReadOnlyList<TensorInfo> Inputs => _session.Inputs;
+
+    /// <summary>The ONNX graph's outputs as ONNX Runtime reports them.</summary>
+    public IReadOnlyList<TensorInfo> Outputs => _session.Outputs;
 
     public int AnchorCount { get; }
 
@@ -79,9 +89,9 @@ public sealed class RefineDetDetector : IDisposable
         var session = OnnxSession.Load(modelPath, options.Session);
         try
         {
-            var model = options.Description ?? Describe(session, modelPath);
+            var (model, source) = options.Description is { } given ? (given, "DetectorOptions.Description") : Describe(session, modelPath);
             model.Validate();
-            return new RefineDetDetector(session, model, options);
+            return new RefineDetDetector(session, model, source, options);
         }
         catch
         {
@@ -180,19 +190,19 @@ public sealed class RefineDetDetector : IDisposable
         }
     }
 
-    private static ModelDescription Describe(OnnxSession session, string modelPath)
+    private static (ModelDescription Description, string Source) Describe(OnnxSession session, string modelPath)
     {
         var fallbackName = Path.GetFileNameWithoutExtension(modelPath);
         if (ModelDescriptionReader.HasDescription(session.Metadata))
         {
-            return ModelDescriptionReader.FromMetadata(session.Metadata, modelPath, fallbackName);
+            return (ModelDescriptionReader.FromMetadata(session.Metadata, modelPath, fallbackName), "va. metadata in the model file");
         }
 
         foreach (var sidecar in new[] { Path.ChangeExtension(modelPath, ".json"), modelPath + ".json" })
         {
             if (File.Exists(sidecar))
             {
-                return ModelDescriptionReader.FromSidecar(sidecar, fallbackName);
+                return (ModelDescriptionReader.FromSidecar(sidecar, fallbackName), $"sidecar {sidecar}");
             }
         }
 
