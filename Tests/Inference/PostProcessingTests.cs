@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using VideoAnalytics.Inference;
 using VideoAnalytics.Inference.Models;
+using VideoAnalytics.Inference.Processing;
 
 namespace VideoAnalytics.Tests.Inference;
 
@@ -165,6 +166,24 @@ public sealed class PostProcessingTests : IDisposable
         using var plain = RefineDetDetector.Load(path);
         Assert.Equal(DecodeOptions.Default, plain.PostProcessing);
         AssertScores(Scores(plain, 100), 0.8f, 100f / 255f);
+    }
+
+    [Fact]
+    public void Fused_rows_are_clipped_to_the_frame_unless_clip_is_off()
+    {
+        // A graph from elsewhere may emit boxes beyond [0,1]: one row reaching x = -0.1 and y = 1.2 of a 200x100 frame.
+        float[] rows = [0, 1, 0.9f, -0.1f, 0.5f, 0.5f, 1.2f];
+        BgrFrame[] frames = [TestFrames.Uniform(200, 100, 0)];
+        var results = new DetectionBatch();
+
+        results.Reset(1, 10);
+        FusedOutputReader.Read(rows, frames, 2, DecodeOptions.Default, results);
+        Assert.Equal((0f, 50f, 100f, 100f), (results[0][0].X1, results[0][0].Y1, results[0][0].X2, results[0][0].Y2));
+
+        results.Reset(1, 10);
+        FusedOutputReader.Read(rows, frames, 2, new DecodeOptions { ClipBoxes = false }, results);
+        Assert.Equal(-20f, results[0][0].X1, 1e-4f);
+        Assert.Equal(120f, results[0][0].Y2, 1e-4f);
     }
 
     private RefineDetDetector Load(string name, Dictionary<string, JsonNode?> extra)
