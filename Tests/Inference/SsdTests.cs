@@ -3,6 +3,7 @@ using System.Text.Json;
 using VideoAnalytics.Inference;
 using VideoAnalytics.Inference.Models;
 using VideoAnalytics.Inference.Processing;
+using VideoAnalytics.Tests.Support;
 
 namespace VideoAnalytics.Tests.Inference;
 
@@ -52,6 +53,17 @@ public sealed class SsdTests
         detector.Detect([g.Frame], results);
         // ONNX Runtime and PyTorch convolve in different orders: scores agree to ~1e-6, boxes to ~1e-4 px.
         AssertMatches(g.Reference, results[0], scoreTolerance: 1e-5f, boxTolerance: 1e-2f);
+    }
+
+    [Fact]
+    public void Steady_state_detect_on_a_raw_ssd_allocates_nothing()
+    {
+        var g = Fixture.Value;
+        using var detector = RefineDetDetector.Load(TestFrames.DataPath(g.Model));
+        var results = new DetectionBatch();
+        BgrFrame[] frames = [g.Frame, g.Frame];
+        Assert.Equal(0, Allocations.SteadyState(() => detector.Detect(frames, results)));
+        Assert.Equal(g.Reference.Count, results[1].Length);
     }
 
     [Fact]
