@@ -4,27 +4,25 @@ using VideoAnalytics.Inference.Onnx;
 namespace VideoAnalytics.Inference;
 
 /// <summary>
-/// The pinned input tensor (and, for raw models, the four pinned output tensors) for one batch size, bound to the
-/// session once. Created on first use of that size and reused for every later run of it.
+/// The pinned input tensor (and, for raw models, one pinned tensor per raw output of the model's arch) for one batch
+/// size, bound to the session once. Created on first use of that size and reused for every later run of it.
 /// </summary>
 internal sealed class BatchBuffers : IDisposable
 {
-    // rawOrder: for raw models, the session output index of arm_loc, arm_conf, odm_loc, odm_conf (empty for fused
-    // ones); fusedOutput: for fused models, the session output index of the detections.
+    // rawOrder: for raw models, the session output index of each of model.RawOutputs (empty for fused ones);
+    // fusedOutput: for fused models, the session output index of the detections.
     public BatchBuffers(OnnxSession session, int batch, ModelDescription model, int anchors, ReadOnlySpan<int> rawOrder, int fusedOutput)
     {
         Input = new PinnedTensor(batch, 3, model.Input.Height, model.Input.Width);
-        Raw = rawOrder.IsEmpty
-            ? []
-            :
-            [
-                new PinnedTensor(batch, anchors, 4),
-                new PinnedTensor(batch, anchors, 2),
-                new PinnedTensor(batch, anchors, 4),
-                new PinnedTensor(batch, anchors, model.ClassCount),
-            ];
+        Raw = new PinnedTensor[rawOrder.Length];
         try
         {
+            var outputs = model.RawOutputs;
+            for (var k = 0; k < Raw.Length; k++)
+            {
+                Raw[k] = new PinnedTensor(batch, anchors, outputs[k].Width);
+            }
+
             if (Raw.Length > 0)
             {
                 var sessionOrder = new PinnedTensor[Raw.Length];
@@ -49,7 +47,7 @@ internal sealed class BatchBuffers : IDisposable
 
     public PinnedTensor Input { get; }
 
-    /// <summary>arm_loc, arm_conf, odm_loc, odm_conf (raw models only).</summary>
+    /// <summary>The raw outputs in the order of <see cref="ModelDescription.RawOutputs"/> (raw models only).</summary>
     public PinnedTensor[] Raw { get; }
 
     /// <summary>The session run over these tensors.</summary>
@@ -66,7 +64,7 @@ internal sealed class BatchBuffers : IDisposable
         Input.Dispose();
         foreach (var tensor in Raw)
         {
-            tensor.Dispose();
+            tensor?.Dispose(); // null when a later tensor's allocation failed in the constructor
         }
     }
 }

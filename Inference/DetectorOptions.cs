@@ -8,7 +8,13 @@ public sealed record DetectorOptions
 {
     public SessionSettings Session { get; init; } = new();
 
-    public DecodeOptions Decode { get; init; } = DecodeOptions.Default;
+    /// <summary>
+    /// Overrides the post-processing of the model's description (its <c>postprocess.*</c> keys); null uses the
+    /// model's own. For a fused model only what the engine applies after the graph may differ (a confidence at or
+    /// above the graph's, keep-top-k, clipping); a different top-k per class, NMS IoU or objectness is refused,
+    /// because the graph fixed those at export.
+    /// </summary>
+    public DecodeOptions? Decode { get; init; }
 
     /// <summary>
     /// Overrides the description found in the model file or its sidecar (e.g. a preset from

@@ -6,14 +6,14 @@ using VideoAnalytics.Inference.Processing;
 namespace VideoAnalytics.Inference;
 
 /// <summary>
-/// A loaded RefineDet model ready to detect objects in batches of BGR frames, raw or fused form alike.
+/// A loaded RefineDet or SSD model ready to detect objects in batches of BGR frames, raw or fused form alike.
+/// (The name predates SSD support; the arch is <see cref="ModelDescription.Arch"/>.)
 /// Thread-safe (calls are serialized: one session run at a time per detector). Buffers are pinned, bound to the
 /// session once per batch size and reused, so a raw model's steady state allocates nothing (a fused model's output
 /// is sized by ORT per run: a few small objects per batch). Dispose releases the native session.
 /// </summary>
 public sealed class RefineDetDetector : IDisposable
 {
-    private static readonly string[] RawOutputNames = ["arm_loc", "arm_conf", "odm_loc", "odm_conf"];
     private const string FusedOutputName = "detections";
 
     private readonly Lock _gate = new();
@@ -21,18 +21,19 @@ public sealed class RefineDetDetector : IDisposable
     private readonly FramePreprocessor _preprocessor;
     private readonly RefineDetDecoder? _decoder;
     private readonly DecodeOptions _decode;
-    private readonly int[] _outputOrder; // for raw models: session output index of arm_loc, arm_conf, odm_loc, odm_conf
+    private readonly int[] _outputOrder; // for raw models: session output index of each of Model.RawOutputs
     private readonly int _fusedOutput;
     private readonly int _fixedBatch;    // > 0 when the model's batch dimension is static
     private readonly BatchBuffers?[] _buffers;
     private float[] _fusedRows = new float[7 * 256];
     private bool _disposed;
 
-    private RefineDetDetector(OnnxSession session, ModelDescription model, DetectorOptions options)
+    private RefineDetDetector(OnnxSession session, ModelDescription model, string descriptionSource, DetectorOptions options)
     {
         _session = session;
         Model = model;
-        _decode = options.Decode;
+        DescriptionSource = descriptionSource;
+        _decode = ResolvePostProcessing(session.ModelPath, model, options.Decode);
         _preprocessor = new FramePreprocessor(model.Input);
         var priors = PriorBoxes.Create(model.Priors, model.Input.Width, model.Input.Height);
         AnchorCount = priors.Count;
@@ -42,7 +43,7 @@ public sealed class RefineDetDetector : IDisposable
         if (model.OutputForm == OutputForm.Raw)
         {
             _outputOrder = ValidateRawOutputs(session, model, priors.Count);
-            _decoder = new RefineDetDecoder(priors, model.ClassCount, model.Priors.CenterVariance, model.Priors.SizeVariance, options.Decode, model.ScoresAreLogits);
+            _decoder = new RefineDetDecoder(priors, model.ClassCount, model.Priors.CenterVariance, model.Priors.SizeVariance, _decode, model.ScoresAreLogits);
             _fusedOutput = -1;
         }
         else
@@ -54,11 +55,23 @@ public sealed class RefineDetDetector : IDisposable
 
     public ModelDescription Model { get; }
 
+    /// <summary>Where <see cref="Model"/> came from: the file's <c>va.</c> metadata, a sidecar (its path), or the caller.</summary>
+    public string DescriptionSource { get; }
+
     public string ModelPath => _session.ModelPath;
 
     public ExecutionDevice Device => _session.Device;
 
+    /// <summary>The ONNX graph's inputs as ONNX Runtime reports them.</summary>
+    public IReadOnlyList<TensorInfo> Inputs => _session.Inputs;
+
+    /// <summary>The ONNX graph's outputs as ONNX Runtime reports them.</summary>
+    public IReadOnlyList<TensorInfo> Outputs => _session.Outputs;
+
     public int AnchorCount { get; }
+
+    /// <summary>The post-processing in effect: the description's, or the override of <see cref="DetectorOptions.Decode"/>.</summary>
+    public DecodeOptions PostProcessing => _decode;
 
     /// <summary>Frames per model run; <see cref="Detect"/> splits larger calls.</summary>
     public int MaxBatch { get; }
@@ -72,13 +85,13 @@ public sealed class RefineDetDetector : IDisposable
     {
         options ??= new DetectorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatch, 1, nameof(options));
-        options.Decode.Validate();
+        options.Decode?.Validate();
         var session = OnnxSession.Load(modelPath, options.Session);
         try
         {
-            var model = options.Description ?? Describe(session, modelPath);
+            var (model, source) = options.Description is { } given ? (given, "DetectorOptions.Description") : Describe(session, modelPath);
             model.Validate();
-            return new RefineDetDetector(session, model, options);
+            return new RefineDetDetector(session, model, source, options);
         }
         catch
         {
@@ -148,16 +161,24 @@ public sealed class RefineDetDetector : IDisposable
             buffers.Binding.Run();
             var p = AnchorCount;
             var c = Model.ClassCount;
+            var ssd = Model.Arch == ModelArch.Ssd;
             for (var i = 0; i < frames.Length; i++)
             {
-                var n = _decoder.Decode(
-                    buffers.Raw[0].Data.Slice(i * p * 4, p * 4),
-                    buffers.Raw[1].Data.Slice(i * p * 2, p * 2),
-                    buffers.Raw[2].Data.Slice(i * p * 4, p * 4),
-                    buffers.Raw[3].Data.Slice(i * p * c, p * c),
-                    frames[i].Width,
-                    frames[i].Height,
-                    results.Slot(firstResult + i));
+                var n = ssd
+                    ? _decoder.Decode(
+                        buffers.Raw[0].Data.Slice(i * p * 4, p * 4),
+                        buffers.Raw[1].Data.Slice(i * p * c, p * c),
+                        frames[i].Width,
+                        frames[i].Height,
+                        results.Slot(firstResult + i))
+                    : _decoder.Decode(
+                        buffers.Raw[0].Data.Slice(i * p * 4, p * 4),
+                        buffers.Raw[1].Data.Slice(i * p * 2, p * 2),
+                        buffers.Raw[2].Data.Slice(i * p * 4, p * 4),
+                        buffers.Raw[3].Data.Slice(i * p * c, p * c),
+                        frames[i].Width,
+                        frames[i].Height,
+                        results.Slot(firstResult + i));
                 results.SetCount(firstResult + i, n);
             }
         }
@@ -169,19 +190,19 @@ public sealed class RefineDetDetector : IDisposable
         }
     }
 
-    private static ModelDescription Describe(OnnxSession session, string modelPath)
+    private static (ModelDescription Description, string Source) Describe(OnnxSession session, string modelPath)
     {
         var fallbackName = Path.GetFileNameWithoutExtension(modelPath);
         if (ModelDescriptionReader.HasDescription(session.Metadata))
         {
-            return ModelDescriptionReader.FromMetadata(session.Metadata, modelPath, fallbackName);
+            return (ModelDescriptionReader.FromMetadata(session.Metadata, modelPath, fallbackName), "va. metadata in the model file");
         }
 
         foreach (var sidecar in new[] { Path.ChangeExtension(modelPath, ".json"), modelPath + ".json" })
         {
             if (File.Exists(sidecar))
             {
-                return ModelDescriptionReader.FromSidecar(sidecar, fallbackName);
+                return (ModelDescriptionReader.FromSidecar(sidecar, fallbackName), $"sidecar {sidecar}");
             }
         }
 
@@ -208,23 +229,74 @@ public sealed class RefineDetDetector : IDisposable
         return s[0] > 0 ? (int)s[0] : 0;
     }
 
+    /// <summary>
+    /// The post-processing a detector applies. A fused graph already ran top-k per class, objectness filtering and
+    /// NMS with the values it was exported with (which its description states), so an override may only change
+    /// what runs after the graph; confidence may only rise, because rows the graph dropped cannot come back.
+    /// </summary>
+    private static DecodeOptions ResolvePostProcessing(string modelPath, ModelDescription model, DecodeOptions? requested)
+    {
+        var own = model.PostProcessing;
+        if (requested is null || model.OutputForm == OutputForm.Raw)
+        {
+            return requested ?? own;
+        }
+
+        void Refuse(string key, string have, string want) => throw new InvalidDataException(
+            $"{modelPath}: fused model: the graph applies postprocess.{key} {have} (fixed at export, stated in its description); "
+            + $"{want} was requested. Export the model again with that value, or use its raw form.");
+
+        if (requested.TopKPerClass != own.TopKPerClass)
+        {
+            Refuse("top_k_per_class", Show(own.TopKPerClass), Show(requested.TopKPerClass));
+        }
+
+        if (requested.NmsIouThreshold != own.NmsIouThreshold)
+        {
+            Refuse("nms_iou", Show(own.NmsIouThreshold), Show(requested.NmsIouThreshold));
+        }
+
+        if (model.Arch == ModelArch.RefineDet && requested.ObjectnessThreshold != own.ObjectnessThreshold)
+        {
+            Refuse("objectness", Show(own.ObjectnessThreshold), Show(requested.ObjectnessThreshold));
+        }
+
+        if (requested.ConfidenceThreshold < own.ConfidenceThreshold)
+        {
+            Refuse("confidence", Show(own.ConfidenceThreshold), $"a lower confidence {Show(requested.ConfidenceThreshold)}");
+        }
+
+        // A higher confidence filtered after the graph gives what the graph would have given with it: greedy NMS
+        // only lets a box suppress lower-scored ones, and top-k keeps the highest scores.
+        return requested;
+
+        static string Show<T>(T value)
+            where T : IFormattable => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static int[] ValidateRawOutputs(OnnxSession session, ModelDescription model, int anchors)
     {
-        int[] widths = [4, 2, 4, model.ClassCount];
-        var order = new int[RawOutputNames.Length];
-        for (var k = 0; k < RawOutputNames.Length; k++)
+        var outputs = model.RawOutputs;
+        var order = new int[outputs.Count];
+        for (var k = 0; k < outputs.Count; k++)
         {
-            var index = IndexOf(session, RawOutputNames[k]);
-            var expected = $"{RawOutputNames[k]} [B,{anchors},{widths[k]}]";
+            var index = IndexOf(session, outputs[k].Name);
+            var expected = $"{outputs[k].Name} [B,{anchors},{outputs[k].Width}]";
             if (index < 0)
             {
+                var names = new List<string>();
+                foreach (var output in outputs)
+                {
+                    names.Add(output.Name);
+                }
+
                 throw new InvalidDataException(
-                    $"{session.ModelPath}: a raw RefineDet model needs outputs arm_loc, arm_conf, odm_loc, odm_conf; it has {string.Join("; ", session.Outputs)}");
+                    $"{session.ModelPath}: a raw {ArchName(model.Arch)} model needs outputs {string.Join(", ", names)}; it has {string.Join("; ", session.Outputs)}");
             }
 
             var info = session.Outputs[index];
             var s = info.Shape;
-            if (info.ElementType != TensorElementType.Float || s.Count != 3 || (s[1] > 0 && s[1] != anchors) || (s[2] > 0 && s[2] != widths[k]))
+            if (info.ElementType != TensorElementType.Float || s.Count != 3 || (s[1] > 0 && s[1] != anchors) || (s[2] > 0 && s[2] != outputs[k].Width))
             {
                 throw new InvalidDataException(
                     $"{session.ModelPath}: output is {info}, expected {expected} ({anchors} anchors from the prior configuration, {model.ClassCount} classes from the labels)");
@@ -257,6 +329,8 @@ public sealed class RefineDetDetector : IDisposable
 
         return index;
     }
+
+    private static string ArchName(ModelArch arch) => arch == ModelArch.Ssd ? "SSD" : "RefineDet";
 
     private static int IndexOf(OnnxSession session, string name)
     {

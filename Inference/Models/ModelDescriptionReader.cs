@@ -83,9 +83,16 @@ public static class ModelDescriptionReader
             throw reader.Error("priors.variance", "expected two numbers [centre, size]");
         }
 
+        var arch = reader.Text("arch")?.ToUpperInvariant() switch
+        {
+            null or "REFINEDET" => ModelArch.RefineDet,
+            "SSD" => ModelArch.Ssd,
+            var other => throw reader.Error("arch", $"expected refinedet or ssd, got '{other}'"),
+        };
         var description = new ModelDescription
         {
             Name = reader.Text("name") ?? fallbackName,
+            Arch = arch,
             Labels = reader.StringList("labels") ?? throw reader.Missing("labels"),
             Input = new InputSpec
             {
@@ -123,6 +130,7 @@ public static class ModelDescriptionReader
                 "LOGITS" => true,
                 var other => throw reader.Error("output.scores", $"expected softmax or logits, got '{other}'"),
             },
+            PostProcessing = PostProcessing(reader, arch),
         };
 
         try
@@ -135,6 +143,42 @@ public static class ModelDescriptionReader
         }
 
         return description;
+    }
+
+    /// <summary>
+    /// The <c>postprocess.*</c> keys; each absent key keeps the reference default of <see cref="DecodeOptions"/>.
+    /// Every value is range-checked here so that the error names the key.
+    /// </summary>
+    private static DecodeOptions PostProcessing(KeyReader reader, ModelArch arch)
+    {
+        var defaults = DecodeOptions.Default;
+        if (arch == ModelArch.Ssd && reader.Text("postprocess.objectness") is not null)
+        {
+            // Silently ignoring it would let a user believe an SSD filters anchors on objectness.
+            throw reader.Error("postprocess.objectness", "an ssd model has no anchor refinement module, so no objectness to threshold; remove the key");
+        }
+
+        return new DecodeOptions
+        {
+            TopKPerClass = reader.Int("postprocess.top_k_per_class") is { } topK
+                ? (topK > 0 ? topK : throw reader.Error("postprocess.top_k_per_class", $"expected a positive integer, got {topK}"))
+                : defaults.TopKPerClass,
+            KeepTopKPerImage = reader.Int("postprocess.keep_top_k") is { } keep
+                ? (keep > 0 ? keep : throw reader.Error("postprocess.keep_top_k", $"expected a positive integer, got {keep}"))
+                : defaults.KeepTopKPerImage,
+            NmsIouThreshold = reader.Float("postprocess.nms_iou") is { } iou
+                ? (iou is > 0 and <= 1 ? iou : throw reader.Error("postprocess.nms_iou", $"expected a number in (0, 1], got {Show(iou)}"))
+                : defaults.NmsIouThreshold,
+            ConfidenceThreshold = reader.Float("postprocess.confidence") is { } confidence
+                ? (confidence is >= 0 and < 1 ? confidence : throw reader.Error("postprocess.confidence", $"expected a number in [0, 1), got {Show(confidence)}"))
+                : defaults.ConfidenceThreshold,
+            ObjectnessThreshold = reader.Float("postprocess.objectness") is { } objectness
+                ? (objectness is >= 0 and < 1 ? objectness : throw reader.Error("postprocess.objectness", $"expected a number in [0, 1), got {Show(objectness)}"))
+                : defaults.ObjectnessThreshold,
+            ClipBoxes = reader.Bool("postprocess.clip") ?? defaults.ClipBoxes,
+        };
+
+        static string Show(float value) => value.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Typed access to the raw key/value text, with errors that name the key.</summary>
@@ -153,6 +197,20 @@ public static class ModelDescriptionReader
             return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
                 ? value
                 : throw Error(key, $"expected an integer, got '{text}'");
+        }
+
+        public float? Float(string key)
+        {
+            var text = Text(key);
+            if (text is null)
+            {
+                return null;
+            }
+
+            // NaN and infinities parse but are never a threshold: refuse them here, with the key.
+            return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && float.IsFinite(value)
+                ? value
+                : throw Error(key, $"expected a number, got '{text}'");
         }
 
         public bool? Bool(string key) => Text(key)?.ToUpperInvariant() switch

@@ -3,7 +3,8 @@ namespace VideoAnalytics.Inference.Processing;
 /// <summary>
 /// Reads the output of a fused model, whose graph already decoded boxes and ran NMS: rows of
 /// <c>batch index, class id, score, x1, y1, x2, y2</c> with normalized coordinates. Applies the same score
-/// threshold and per-image keep-top-k as the raw path, so both forms give the same result type.
+/// threshold, per-image keep-top-k and frame clipping as the raw path, so both forms give the same result type.
+/// Top-k per class, objectness and NMS are the graph's, fixed when it was exported.
 /// </summary>
 public static class FusedOutputReader
 {
@@ -44,13 +45,9 @@ public static class FusedOutputReader
             var slot = results.Slot(firstResult + frame);
             var count = results[firstResult + frame].Length;
             float w = frames[frame].Width, h = frames[frame].Height;
-            var detection = new Detection(
-                classId,
-                score,
-                Math.Clamp(row[3] * w, 0f, w),
-                Math.Clamp(row[4] * h, 0f, h),
-                Math.Clamp(row[5] * w, 0f, w),
-                Math.Clamp(row[6] * h, 0f, h));
+            var detection = options.ClipBoxes
+                ? new Detection(classId, score, Math.Clamp(row[3] * w, 0f, w), Math.Clamp(row[4] * h, 0f, h), Math.Clamp(row[5] * w, 0f, w), Math.Clamp(row[6] * h, 0f, h))
+                : new Detection(classId, score, row[3] * w, row[4] * h, row[5] * w, row[6] * h);
             if (count < slot.Length)
             {
                 slot[count] = detection;

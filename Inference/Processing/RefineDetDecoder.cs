@@ -9,6 +9,9 @@ namespace VideoAnalytics.Inference.Processing;
 /// anchor, ODM offsets decode from the refined anchor) for surviving anchors only, per-class top-k and
 /// greedy NMS over one class-sorted candidate array, keep-top-k per image, and mapping to frame pixels.
 /// No per-class copy of all anchors is ever made and only candidates above the threshold are sorted.
+/// SSD is the same detector without the ARM (its head is RefineDet's ODM applied to the priors), so the
+/// single-stage <see cref="Decode(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, Span{Detection})"/> shares
+/// everything after candidate collection: one top-k/NMS/keep-top-k implementation for both families.
 /// Not thread-safe: it owns scratch buffers that grow to the largest need seen and are then reused.
 /// </summary>
 public sealed class RefineDetDecoder
@@ -51,7 +54,8 @@ public sealed class RefineDetDecoder
     /// <summary>
     /// Decodes one image. Inputs are that image's slices: ARM loc [P,4], ARM conf [P,2], ODM loc [P,4],
     /// ODM conf [P,C]. Writes at most <see cref="DecodeOptions.KeepTopKPerImage"/> detections, highest score
-    /// first, in pixels of a <paramref name="frameWidth"/>×<paramref name="frameHeight"/> frame, clipped to it.
+    /// first, in pixels of a <paramref name="frameWidth"/>×<paramref name="frameHeight"/> frame, clipped to it
+    /// unless <see cref="DecodeOptions.ClipBoxes"/> is off.
     /// </summary>
     /// <returns>The number of detections written to <paramref name="output"/>.</returns>
     public int Decode(
@@ -69,6 +73,70 @@ public sealed class RefineDetDecoder
         var count = CollectCandidates(armLoc, armConf, odmLoc, odmConf);
         var kept = SuppressPerClass(count);
         return WriteOutput(kept, frameWidth, frameHeight, output);
+    }
+
+    /// <summary>
+    /// Decodes one image of a single-stage (SSD) model: loc [P,4] offsets decoded once against the priors with
+    /// the variances, conf [P,C]. No objectness filtering (there is no ARM); otherwise as the two-step overload.
+    /// </summary>
+    /// <returns>The number of detections written to <paramref name="output"/>.</returns>
+    public int Decode(ReadOnlySpan<float> loc, ReadOnlySpan<float> conf, int frameWidth, int frameHeight, Span<Detection> output)
+    {
+        var p = _anchorCount;
+        var c = _classCount;
+        if (loc.Length < p * 4 || conf.Length < p * c)
+        {
+            throw new ArgumentException($"raw outputs are too small for {p} priors and {c} classes (loc {loc.Length}, conf {conf.Length})");
+        }
+
+        var count = CollectSingleStageCandidates(loc, conf);
+        var kept = SuppressPerClass(count);
+        return WriteOutput(kept, frameWidth, frameHeight, output);
+    }
+
+    private int CollectSingleStageCandidates(ReadOnlySpan<float> loc, ReadOnlySpan<float> conf)
+    {
+        var threshold = _options.ConfidenceThreshold;
+        var c = _classCount;
+        var count = 0;
+        for (var a = 0; a < _anchorCount; a++)
+        {
+            ReadOnlySpan<float> row = conf.Slice(a * c, c);
+            if (_logits)
+            {
+                Softmax(row, _classRow);
+                row = _classRow;
+            }
+
+            if (!AnyAbove(row[1..], threshold))
+            {
+                continue;
+            }
+
+            DecodePrior(a, loc.Slice(a * 4, 4));
+            EnsureCapacity(ref _candidates, count + c);
+            for (var k = 1; k < c; k++)
+            {
+                if (row[k] > threshold)
+                {
+                    _candidates[count++] = new Candidate { Score = row[k], ClassId = k, Anchor = a };
+                }
+            }
+        }
+
+        return count;
+    }
+
+    private void DecodePrior(int a, ReadOnlySpan<float> offsets)
+    {
+        var prior = _priors.AsSpan(a * 4, 4);
+        BoxMath.DecodeCenter(offsets, prior[0], prior[1], prior[2], prior[3], _centerVariance, _sizeVariance,
+            out var cx, out var cy, out var w, out var h);
+        var box = _boxes.AsSpan(a * 4, 4);
+        box[0] = cx - (w * 0.5f);
+        box[1] = cy - (h * 0.5f);
+        box[2] = cx + (w * 0.5f);
+        box[3] = cy + (h * 0.5f);
     }
 
     private int CollectCandidates(ReadOnlySpan<float> armLoc, ReadOnlySpan<float> armConf, ReadOnlySpan<float> odmLoc, ReadOnlySpan<float> odmConf)
@@ -247,16 +315,17 @@ public sealed class RefineDetDecoder
         survivors.Sort(Candidate.ByScore);
         var n = Math.Min(Math.Min(kept, _options.KeepTopKPerImage), output.Length);
         float w = frameWidth, h = frameHeight;
+        var clip = _options.ClipBoxes;
         for (var i = 0; i < n; i++)
         {
             var box = _boxes.AsSpan(survivors[i].Anchor * 4, 4);
             output[i] = new Detection(
                 survivors[i].ClassId,
                 survivors[i].Score,
-                Math.Clamp(box[0] * w, 0f, w),
-                Math.Clamp(box[1] * h, 0f, h),
-                Math.Clamp(box[2] * w, 0f, w),
-                Math.Clamp(box[3] * h, 0f, h));
+                Clip(box[0] * w, w, clip),
+                Clip(box[1] * h, h, clip),
+                Clip(box[2] * w, w, clip),
+                Clip(box[3] * h, h, clip));
         }
 
         return n;
@@ -291,6 +360,8 @@ public sealed class RefineDetDecoder
 
         return false;
     }
+
+    private static float Clip(float value, float limit, bool clip) => clip ? Math.Clamp(value, 0f, limit) : value;
 
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 

@@ -32,6 +32,7 @@ OPSET = 13
 def metadata(cfg, labels, name, form):
     return {
         "va.name": name,
+        "va.arch": "refinedet",
         "va.labels": json.dumps(labels),
         "va.input.width": str(cfg["size"]),
         "va.input.height": str(cfg["size"]),
@@ -47,7 +48,23 @@ def metadata(cfg, labels, name, form):
         "va.priors.clip": "true" if cfg["clip"] else "false",
         "va.output.form": form,
         "va.output.scores": "softmax",
+        **postprocess_metadata(FILTER_THRESHOLD),
     }
+
+
+def postprocess_metadata(objectness):
+    """The post-processing the fused graph bakes in (append_nms, pre_nms) and the engine applies to the raw form,
+    from the one set of constants both use. objectness=None for single-stage models (no ARM)."""
+    meta = {
+        "va.postprocess.top_k_per_class": str(TOP_K_PER_CLASS),
+        "va.postprocess.nms_iou": repr(NMS_IOU),
+        "va.postprocess.confidence": repr(SCORE_THRESHOLD),
+        "va.postprocess.keep_top_k": str(KEEP_TOP_K),
+        "va.postprocess.clip": "true",  # pre_nms clamps the boxes to [0,1]
+    }
+    if objectness is not None:
+        meta["va.postprocess.objectness"] = repr(objectness)
+    return meta
 
 
 def set_metadata(model, meta):
