@@ -248,7 +248,9 @@ public static class ModelDescriptionReader
             var list = new List<float>();
             foreach (var item in element.EnumerateArray())
             {
-                list.Add(item.GetSingle());
+                // Through double, as Python reads JSON numbers before numpy makes them float32: a decimal such as a
+                // mean of 0.485 then rounds to the same float32 on both sides (the network input must match bitwise).
+                list.Add((float)item.GetDouble());
             }
 
             return list;
