@@ -1,389 +1,66 @@
-using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using VideoAnalytics.Contracts.Cameras;
-using VideoAnalytics.Contracts.Detections;
-using VideoAnalytics.Inference;
-using VideoAnalytics.Inference.Onnx;
-using VideoAnalytics.Silo.Pipeline;
-using VideoAnalytics.Silo.Telemetry;
-
-using VideoAnalytics.Silo.Streams;
+using Orleans.Runtime;
+using VideoAnalytics.Contracts.Inference;
+using VideoAnalytics.Silo.Placement;
 
 namespace VideoAnalytics.Silo.Inference;
 
 /// <summary>
-/// The inference grain of one device (<c>cpu</c>, <c>cuda:0</c>, …): a single dedicated thread that owns the
-/// device's sessions and pinned buffers and micro-batches frames from every camera attached to it. A batch
-/// runs when <see cref="InferenceOptions.MaxBatch"/> frames are ready or <see cref="InferenceOptions.MaxDelay"/>
-/// has passed since the oldest; it holds at most one frame per camera, cameras are served round-robin, and
-/// one model per batch (the oldest waiting frame's). Frames older than the staleness limit are dropped.
-/// Results are published through a bounded queue so a slow stream store never stalls the device.
+/// The Orleans grain of one device on one silo (key <c>{silo}/{device}</c>): the control plane and report of the
+/// <see cref="InferenceWorker"/> that this silo's <see cref="InferenceHost"/> runs for the device. The worker is a silo
+/// service rather than the grain's own because it must run before any camera grain attaches and until the last one
+/// detached, and its batches block for milliseconds on a thread of their own; the grain's turns only read it.
 /// </summary>
-public sealed partial class InferenceGrain : IDisposable
+/// <remarks>
+/// <para>Placement pins it (<see cref="InferencePlacementDirector"/>); activation checks again that the key names this
+/// silo and one of its devices, so a grain can never report another silo's device, whatever placed it.</para>
+/// <para><see cref="KeepAliveAttribute"/>: it is activated as its silo starts (<see cref="InferenceGrainActivator"/>)
+/// and stays for the silo's life, so the Orleans dashboard lists one per device of every silo.</para>
+/// </remarks>
+[InferencePlacement]
+[KeepAlive]
+public sealed partial class InferenceGrain(InferenceHost host, ModelCatalog catalog, ILocalSiloDetails silo, ILogger<InferenceGrain> logger)
+    : Grain, IInferenceGrain
 {
-    private readonly ModelCatalog _catalog;
-    private readonly InferenceOptions _options;
-    private readonly DetectionPublisher _streams;
-    private readonly PipelineMetrics _metrics;
-    private readonly ILogger _logger;
-    private readonly Lock _slotsGate = new();
-    private readonly ManualResetEventSlim _signal = new(false);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Channel<Outgoing> _published;
-    private readonly AnnotatedFrameTap? _tap;
-    private readonly FrameSlot[] _batchSlots;
-    private readonly CapturedFrame[] _batchFrames;
-    private readonly BgrFrame[] _batchImages;
-    private readonly DetectionBatch _results = new();
-    private readonly long _maxDelayTicks;
-    private readonly long _staleTicks;
-    private FrameSlot[] _slots = [];
-    private readonly TimeProvider _time;
-    private int _cursor;
-    private Thread? _thread;
-    private Task? _publisher;
+    private InferenceWorker? _worker;
 
-    public InferenceGrain(
-        string key, ExecutionDevice device, ModelCatalog catalog, InferenceOptions options, DetectionPublisher streams,
-        PipelineMetrics metrics, ILogger logger, AnnotatedFrameTap? tap = null, TimeProvider? time = null)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _tap = tap;
-        _time = time ?? TimeProvider.System;
-        Key = key;
-        Device = device;
-        _catalog = catalog;
-        _options = options;
-        _streams = streams;
-        _metrics = metrics;
-        _logger = logger;
-        _batchSlots = new FrameSlot[options.MaxBatch];
-        _batchFrames = new CapturedFrame[options.MaxBatch];
-        _batchImages = new BgrFrame[options.MaxBatch];
-        _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * _time.TimestampFrequency);
-        _staleTicks = (long)(options.StalenessLimit.TotalSeconds * _time.TimestampFrequency);
-        _published = Channel.CreateBounded<Outgoing>(
-            new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest },
-            dropped => _metrics.FramesDropped.Add(1, new("camera", dropped.Frame.CameraId), new("reason", "publish_backlog")));
+        var key = this.GetPrimaryKeyString();
+        if (!InferenceGrainKey.TryParse(key, out var siloName, out var device))
+        {
+            throw new ArgumentException($"inference grain key '{key}' is not {{silo}}/{{device}}");
+        }
+
+        if (!string.Equals(siloName, silo.Name, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"inference grain '{key}' refused on silo '{silo.Name}': it belongs to silo '{siloName}'");
+        }
+
+        _worker = host.Worker(device)
+            ?? throw new InvalidOperationException($"inference grain '{key}' refused: silo '{silo.Name}' runs no inference device '{device}'");
+        LogActivated(key, _worker.Device);
+        return Task.CompletedTask;
     }
 
-    /// <summary>The grain key: the configured device name.</summary>
-    public string Key { get; }
-
-    /// <summary>The device sessions actually run on (CPU when a CUDA device fell back).</summary>
-    public ExecutionDevice Device { get; }
-
-    public int CameraCount => Volatile.Read(ref _slots).Length;
-
-    /// <summary>Frames waiting for this grain (at most one per camera).</summary>
-    public int QueueDepth
+    public Task<InferenceStatus> GetStatusAsync()
     {
-        get
+        // The worker's counters are read without locks (volatile snapshots): a turn never waits on the device's thread.
+        var worker = _worker!;
+        var device = worker.Device.ToString();
+        return Task.FromResult(new InferenceStatus
         {
-            var depth = 0;
-            foreach (var slot in Volatile.Read(ref _slots))
-            {
-                depth += slot.TryPeekCapturedTicks(out _) ? 1 : 0;
-            }
-
-            return depth;
-        }
+            Silo = silo.Name,
+            Device = device,
+            RequestedDevice = worker.Key,
+            FellBackToCpu = !string.Equals(device, worker.Key, StringComparison.Ordinal),
+            Cameras = worker.CameraIds,
+            QueueDepth = worker.QueueDepth,
+            Batches = worker.Batches,
+            ModelsLoaded = catalog.LoadedOn(worker.Device),
+        });
     }
 
-    /// <summary>Connects a camera: its grain offers frames to the returned slot.</summary>
-    public FrameSlot Attach(CameraSpec spec)
-    {
-        var slot = new FrameSlot(spec, _ => _signal.Set()) { Device = Key == Device.ToString() ? Key : $"{Device} (fallback for {Key})" };
-        lock (_slotsGate)
-        {
-            _slots = [.. _slots, slot];
-        }
-
-        return slot;
-    }
-
-    /// <summary>Disconnects a camera; its pending frame is dropped and later offers are ignored.</summary>
-    public void Detach(FrameSlot slot)
-    {
-        ArgumentNullException.ThrowIfNull(slot);
-        slot.Close();
-        lock (_slotsGate)
-        {
-            _slots = Array.FindAll(_slots, s => !ReferenceEquals(s, slot));
-        }
-    }
-
-    public void Start()
-    {
-        _publisher = Task.Run(PublishLoopAsync);
-        _thread = new Thread(RunLoop) { IsBackground = true, Name = $"inference {Key}" };
-        _thread.Start();
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _signal.Set();
-        _thread?.Join(TimeSpan.FromSeconds(5));
-        _published.Writer.TryComplete();
-        _publisher?.Wait(TimeSpan.FromSeconds(5));
-        _stop.Dispose();
-        _signal.Dispose();
-    }
-
-    private void RunLoop()
-    {
-        var token = _stop.Token;
-        while (!token.IsCancellationRequested)
-        {
-            var wait = NextWait(out var ready);
-            if (ready == 0)
-            {
-                _signal.Wait(TimeSpan.FromMilliseconds(250));
-                _signal.Reset();
-                continue;
-            }
-
-            if (wait > 0)
-            {
-                // Fewer than MaxBatch ready: give the others until MaxDelay after the oldest, waking early on news.
-                _signal.Reset();
-                if (_signal.Wait(TimeSpan.FromSeconds(wait / (double)_time.TimestampFrequency)))
-                {
-                    continue;
-                }
-            }
-
-            try
-            {
-                RunBatch();
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // A failed batch must not stop the device: its frames were already released; log and go on.
-                LogBatchFailed(Key, e);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Timestamp ticks (of the grain's <see cref="TimeProvider"/>, which also stamps captured frames) to wait before
-    /// batching (0 = run now); <paramref name="ready"/> = cameras with a frame.
-    /// </summary>
-    internal long NextWait(out int ready)
-    {
-        ready = 0;
-        var oldest = long.MaxValue;
-        foreach (var slot in Volatile.Read(ref _slots))
-        {
-            if (slot.TryPeekCapturedTicks(out var ticks))
-            {
-                ready++;
-                oldest = Math.Min(oldest, ticks);
-            }
-        }
-
-        if (ready == 0 || ready >= _options.MaxBatch)
-        {
-            return 0;
-        }
-
-        return Math.Max(0, oldest + _maxDelayTicks - _time.GetTimestamp());
-    }
-
-    private void RunBatch()
-    {
-        var slots = Volatile.Read(ref _slots);
-        var model = ModelOfOldest(slots);
-        if (model is null)
-        {
-            return;
-        }
-
-        var now = _time.GetTimestamp();
-        var n = 0;
-        var start = _cursor % Math.Max(1, slots.Length);
-        for (var k = 0; k < slots.Length && n < _batchSlots.Length; k++)
-        {
-            var slot = slots[(start + k) % slots.Length];
-            if (!string.Equals(slot.Spec.Model, model, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var frame = slot.Take();
-            if (frame is null)
-            {
-                continue;
-            }
-
-            if (now - frame.CapturedTicks > _staleTicks)
-            {
-                slot.Release(frame, processed: false);
-                _metrics.FramesDropped.Add(1, new("camera", slot.CameraId), new("reason", "stale"));
-                continue;
-            }
-
-            _batchSlots[n] = slot;
-            _batchFrames[n] = frame;
-            _batchImages[n] = new BgrFrame(frame.Pixels.AsMemory(0, frame.Length), frame.Width, frame.Height, frame.Stride);
-            n++;
-            _cursor = (start + k + 1) % slots.Length;
-        }
-
-        if (n == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!_catalog.TryGet(model, Device, out var detector, out var error))
-            {
-                LogModelUnavailable(model, error ?? "unknown");
-                return;
-            }
-
-            using var span = PipelineTracing.Source.StartActivity("inference.batch");
-            if (span is not null)
-            {
-                span.SetTag("va.device", Key);
-                span.SetTag("va.model", model);
-                span.SetTag("va.batch.size", n);
-            }
-
-            var batchStart = _time.GetTimestamp();
-            detector!.Detect(_batchImages.AsSpan(0, n), _results);
-            var batchEnd = _time.GetTimestamp();
-            var inferenceMs = _time.GetElapsedTime(batchStart, batchEnd).TotalMilliseconds;
-            _metrics.BatchSize.Record(n, new KeyValuePair<string, object?>("device", Key));
-            _metrics.InferenceLatency.Record(inferenceMs, new KeyValuePair<string, object?>("device", Key), new("model", model));
-            for (var i = 0; i < n; i++)
-            {
-                var frame = BuildFrame(_batchSlots[i], _batchFrames[i], _results[i], detector.Model.Labels, model, batchStart, inferenceMs);
-                _published.Writer.TryWrite(new Outgoing(frame, span?.Context ?? default));
-                if (_tap is not null && _tap.HasWatchers)
-                {
-                    _tap.Offer(_batchFrames[i], frame, detector.Model.Labels);
-                }
-            }
-        }
-        finally
-        {
-            for (var i = 0; i < n; i++)
-            {
-                _batchSlots[i].Release(_batchFrames[i], processed: true);
-                _batchSlots[i] = null!;
-                _batchFrames[i] = null!;
-            }
-        }
-    }
-
-    private static string? ModelOfOldest(FrameSlot[] slots)
-    {
-        string? model = null;
-        var oldest = long.MaxValue;
-        foreach (var slot in slots)
-        {
-            if (slot.TryPeekCapturedTicks(out var ticks) && ticks < oldest)
-            {
-                oldest = ticks;
-                model = slot.Spec.Model;
-            }
-        }
-
-        return model;
-    }
-
-    private DetectionFrame BuildFrame(
-        FrameSlot slot, CapturedFrame frame, ReadOnlySpan<Detection> detections, IReadOnlyList<string> labels, string model, long batchStart, double inferenceMs)
-    {
-        var spec = slot.Spec;
-        var kept = new List<DetectedObject>();
-        foreach (var d in detections)
-        {
-            if (d.Score < spec.MinScore)
-            {
-                break; // detections come highest score first
-            }
-
-            var label = labels[d.ClassId];
-            if (spec.Classes.Count > 0 && !ContainsLabel(spec.Classes, label))
-            {
-                continue;
-            }
-
-            kept.Add(new DetectedObject(d.ClassId, label, d.Score, new BoundingBox(d.X1, d.Y1, d.X2, d.Y2)));
-            _metrics.Detections.Add(1, new("camera", slot.CameraId), new("class", label));
-        }
-
-        var queueMs = _time.GetElapsedTime(frame.CapturedTicks, batchStart).TotalMilliseconds;
-        var totalMs = _time.GetElapsedTime(frame.CapturedTicks).TotalMilliseconds;
-        _metrics.FramesProcessed.Add(1, new KeyValuePair<string, object?>("camera", slot.CameraId));
-        _metrics.CaptureToPublish.Record(totalMs, new KeyValuePair<string, object?>("camera", slot.CameraId));
-        return new DetectionFrame
-        {
-            CameraId = slot.CameraId,
-            FrameIndex = frame.FrameIndex,
-            Timestamp = frame.Timestamp,
-            Width = frame.Width,
-            Height = frame.Height,
-            Model = model,
-            Detections = kept,
-            LatencyMs = new FrameLatency(Math.Round(queueMs, 2), Math.Round(inferenceMs, 2), Math.Round(totalMs, 2)),
-            Epoch = frame.Epoch,
-        };
-    }
-
-    private static bool ContainsLabel(IReadOnlyList<string> classes, string label)
-    {
-        foreach (var c in classes)
-        {
-            if (string.Equals(c, label, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private async Task PublishLoopAsync()
-    {
-        await foreach (var (frame, batch) in _published.Reader.ReadAllAsync())
-        {
-            using var span = batch == default ? null : PipelineTracing.Source.StartActivity("detections.publish", ActivityKind.Producer, batch);
-            if (span is not null)
-            {
-                span.SetTag("va.camera", frame.CameraId);
-                span.SetTag("va.frame.index", frame.FrameIndex);
-                span.SetTag("va.detections", frame.Detections.Count);
-            }
-
-            try
-            {
-                if (await _streams.PublishAsync(frame) is null)
-                {
-                    _metrics.FramesDropped.Add(1, new("camera", frame.CameraId), new("reason", "fenced"));
-                }
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _metrics.FramesDropped.Add(1, new("camera", frame.CameraId), new("reason", "publish_failed"));
-                LogPublishFailed(frame.CameraId ?? "-", e.Message);
-            }
-        }
-    }
-
-    /// <summary>A frame on its way to the stream, with the batch span it came from (default when not traced).</summary>
-    private readonly record struct Outgoing(DetectionFrame Frame, ActivityContext Batch);
-
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Error, Message = "Inference grain {Key}: batch failed")]
-    private partial void LogBatchFailed(string key, Exception exception);
-
-    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "Frames for model {Model} dropped: {Reason}")]
-    private partial void LogModelUnavailable(string model, string reason);
-
-    [LoggerMessage(EventId = 2503, Level = LogLevel.Warning, Message = "Publishing a frame of camera {Camera} failed: {Reason}")]
-    private partial void LogPublishFailed(string camera, string reason);
+    [LoggerMessage(EventId = 2210, Level = LogLevel.Information, Message = "Inference grain {Key} active, batching on {Device}")]
+    private partial void LogActivated(string key, VideoAnalytics.Inference.Onnx.ExecutionDevice device);
 }
