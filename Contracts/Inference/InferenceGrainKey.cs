@@ -8,6 +8,12 @@ namespace VideoAnalytics.Contracts.Inference;
 /// </summary>
 public static class InferenceGrainKey
 {
+    /// <summary>
+    /// The Orleans grain type of inference grains (pinned on the class with <c>[GrainType]</c>), by which a client finds
+    /// the active ones in the management grain's statistics without knowing which silos have which devices.
+    /// </summary>
+    public const string GrainType = "inference";
+
     public static string Format(string silo, string device)
     {
         ArgumentException.ThrowIfNullOrEmpty(silo);

@@ -18,6 +18,7 @@ namespace VideoAnalytics.Silo.Inference;
 /// and stays for the silo's life, so the Orleans dashboard lists one per device of every silo.</para>
 /// </remarks>
 [InferencePlacement]
+[GrainType(InferenceGrainKey.GrainType)]
 [KeepAlive]
 public sealed partial class InferenceGrain(InferenceHost host, ModelCatalog catalog, ILocalSiloDetails silo, ILogger<InferenceGrain> logger)
     : Grain, IInferenceGrain
