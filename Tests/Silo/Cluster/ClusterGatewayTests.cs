@@ -23,8 +23,15 @@ public sealed class ClusterGatewayTests
         try
         {
             await cluster.AddCamerasAsync(cameras);
-            await cluster.WaitStreamingAsync(cameras, TimeSpan.FromSeconds(45));
+            var owners = await cluster.WaitStreamingAsync(cameras, TimeSpan.FromSeconds(45));
             var client = cluster.Gateway!.Client;
+
+            // One inference grain per silo process (one device each), each on its own silo, the camera on its silo's.
+            var inference = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/inference", UriKind.Relative));
+            Assert.Equal(2, inference.GetArrayLength());
+            Assert.Equal(2, inference.EnumerateArray().Select(s => s.GetProperty("silo").GetString()).Distinct().Count());
+            var serving = Assert.Single(inference.EnumerateArray(), s => s.GetProperty("cameras").EnumerateArray().Any(c => c.GetString() == "seen-1"));
+            Assert.Equal(owners["seen-1"], serving.GetProperty("silo").GetString());
 
             using (var body = new ByteArrayContent(DetectApiTests.UniformJpeg(100, 50, 100)))
             {
