@@ -14,7 +14,7 @@ namespace VideoAnalytics.Silo.Inference;
 /// <summary>
 /// The silo service that runs one <see cref="InferenceWorker"/> per configured device and connects cameras to them
 /// (the worker with the fewest cameras), by reference: a camera grain's capture offers frames straight to its worker's
-/// slot. Each worker is reported by the <see cref="InferenceGrain"/> of its (silo, device). A CUDA device whose
+/// slot. Each worker is reported by the <see cref="DeviceInferenceGrain"/> of its (silo, device). A CUDA device whose
 /// provider cannot be loaded is reported at start and, when
 /// <see cref="InferenceOptions.FallbackToCpu"/> is set, served on the CPU; otherwise start fails.
 /// </summary>

@@ -14,7 +14,7 @@ namespace VideoAnalytics.Silo.Inference;
 
 /// <summary>
 /// The batching loop of one device (<c>cpu</c>, <c>cuda:0</c>, …), owned by the silo's <see cref="InferenceHost"/>
-/// and controlled and reported by that device's <see cref="InferenceGrain"/>: a single dedicated thread (batches block
+/// and controlled and reported by that device's <see cref="DeviceInferenceGrain"/>: a single dedicated thread (batches block
 /// for milliseconds, which no grain turn may do) that owns the device's sessions and pinned buffers and micro-batches frames from every camera attached to it. A batch
 /// runs when <see cref="InferenceOptions.MaxBatch"/> frames are ready or <see cref="InferenceOptions.MaxDelay"/>
 /// has passed since the oldest; it holds at most one frame per camera, cameras are served round-robin, and

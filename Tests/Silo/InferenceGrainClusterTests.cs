@@ -129,7 +129,7 @@ public sealed class InferenceGrainClusterTests(PipelineMedia media) : IClassFixt
     private async Task<List<(string Key, SiloAddress Silo)>> ActivationsAsync()
     {
         var stats = await _cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
-        return [.. stats.Where(s => s.GrainType is not null && s.GrainType.StartsWith(typeof(VideoAnalytics.Silo.Inference.InferenceGrain).FullName + ",", StringComparison.Ordinal))
+        return [.. stats.Where(s => s.GrainType is not null && s.GrainType.StartsWith(typeof(VideoAnalytics.Silo.Inference.DeviceInferenceGrain).FullName + ",", StringComparison.Ordinal))
             .Select(s => (s.GrainId.Key.ToString()!, s.SiloAddress))];
     }
 

@@ -20,7 +20,7 @@ namespace VideoAnalytics.Silo.Inference;
 [InferencePlacement]
 [GrainType(InferenceGrainKey.GrainType)]
 [KeepAlive]
-public sealed partial class InferenceGrain(InferenceHost host, ModelCatalog catalog, ILocalSiloDetails silo, ILogger<InferenceGrain> logger)
+public sealed partial class DeviceInferenceGrain(InferenceHost host, ModelCatalog catalog, ILocalSiloDetails silo, ILogger<DeviceInferenceGrain> logger)
     : Grain, IInferenceGrain
 {
     private InferenceWorker? _worker;
