@@ -50,7 +50,7 @@ public static class CamerasApi
             return Problems.BadRequest(error!);
         }
 
-        var (spec, errors) = validator.Validate(body);
+        var (spec, errors) = await validator.ValidateAsync(body);
         if (spec is null)
         {
             return Problems.Invalid(errors);
@@ -78,7 +78,7 @@ public static class CamerasApi
             return Problems.NotFound($"no camera '{id}'");
         }
 
-        var (spec, errors) = validator.Validate(body, existing: null, routeId: id);
+        var (spec, errors) = await validator.ValidateAsync(body, existing: null, routeId: id);
         if (spec is null)
         {
             return Problems.Invalid(errors);
@@ -104,7 +104,7 @@ public static class CamerasApi
             return Problems.NotFound($"no camera '{id}'");
         }
 
-        var (spec, errors) = validator.Validate(body, existing, routeId: id);
+        var (spec, errors) = await validator.ValidateAsync(body, existing, routeId: id);
         if (spec is null)
         {
             return Problems.Invalid(errors);

@@ -1,22 +1,18 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 using VideoAnalytics.Contracts.Cameras;
-using VideoAnalytics.Inference.Models;
-using VideoAnalytics.Silo.Cameras;
-using VideoAnalytics.Silo.Inference;
 
 namespace VideoAnalytics.Gateway.Cameras;
 
 /// <summary>
 /// Turns a camera request into a <see cref="CameraSpec"/> or a list of field errors (for a 400 ProblemDetails
-/// naming each bad field). Models and their classes are checked against what the silo can serve.
+/// naming each bad field). The URL, the model and its classes are checked by a silo (<see cref="ICameraSpecCheckGrain"/>):
+/// the media roots, the models folder and the sources a camera may open are the silo's, in one process or a cluster.
 /// </summary>
-public sealed partial class CameraRequestValidator(ModelCatalog models, IOptions<CameraOptions> cameraOptions)
+public sealed partial class CameraRequestValidator(IGrainFactory grains)
 {
-    private readonly Dictionary<string, IReadOnlyList<string>> _labels = new(StringComparer.Ordinal);
-
     /// <summary>Validates <paramref name="request"/>; fields it lacks come from <paramref name="existing"/> (PATCH) or defaults.</summary>
-    public (CameraSpec? Spec, Dictionary<string, string[]> Errors) Validate(CameraRequest request, CameraSpec? existing = null, string? routeId = null)
+    public async Task<(CameraSpec? Spec, Dictionary<string, string[]> Errors)> ValidateAsync(
+        CameraRequest request, CameraSpec? existing = null, string? routeId = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -35,17 +31,15 @@ public sealed partial class CameraRequestValidator(ModelCatalog models, IOptions
         }
 
         var url = request.Url ?? existing?.Url;
+        var model = request.Model ?? existing?.Model ?? CameraSpec.DefaultModel;
+        var check = await grains.GetGrain<ICameraSpecCheckGrain>(0).CheckAsync(string.IsNullOrWhiteSpace(url) ? null : url, model);
         if (string.IsNullOrWhiteSpace(url))
         {
             errors["url"] = ["url is required"];
         }
-        else
+        else if (check.UrlError is { } urlError)
         {
-            var source = SourceValidator.Validate(url, cameraOptions.Value.MediaRoots);
-            if (!source.IsValid)
-            {
-                errors["url"] = [source.Error ?? "url is not a supported camera source"];
-            }
+            errors["url"] = [urlError];
         }
 
         var fps = request.Fps ?? existing?.Fps ?? 5;
@@ -60,12 +54,11 @@ public sealed partial class CameraRequestValidator(ModelCatalog models, IOptions
             errors["minScore"] = ["minScore must be between 0 and 1"];
         }
 
-        var model = request.Model ?? existing?.Model ?? CameraSpec.DefaultModel;
         var classes = request.Classes ?? existing?.Classes ?? [];
-        var labels = LabelsOf(model, out var modelError);
+        var labels = check.Labels;
         if (labels is null)
         {
-            errors["model"] = [modelError ?? $"model '{model}' cannot be used"];
+            errors["model"] = [check.ModelError ?? $"model '{model}' cannot be used"];
         }
         else
         {
@@ -95,35 +88,6 @@ public sealed partial class CameraRequestValidator(ModelCatalog models, IOptions
             Enabled = request.Enabled ?? existing?.Enabled ?? true,
         }, errors);
     }
-
-    /// <summary>Labels of a model (index = class id), or null when the silo cannot load it (<paramref name="error"/> says why).</summary>
-    public IReadOnlyList<string>? LabelsOf(string model, out string? error)
-    {
-        error = null;
-        lock (_labels)
-        {
-            if (_labels.TryGetValue(model, out var cached))
-            {
-                return cached;
-            }
-        }
-
-        // Failures are not remembered here: the catalog notices when the file is fixed or added.
-        var labels = DescribeModel(model, out error)?.Labels;
-        if (labels is not null)
-        {
-            lock (_labels)
-            {
-                _labels[model] = labels;
-            }
-        }
-
-        return labels;
-    }
-
-    /// <summary>The description of a loadable model, or null (<paramref name="error"/> says why: the file, what was expected, what was found).</summary>
-    public ModelDescription? DescribeModel(string model, out string? error) =>
-        models.TryGet(model, VideoAnalytics.Inference.Onnx.ExecutionDevice.Cpu, out var detector, out error) ? detector!.Model : null;
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex IdPattern();

@@ -68,6 +68,7 @@ public static class GatewayServiceCollectionExtensions
         app.MapDetectionsApi();
         app.MapHistoryApi();
         app.MapDetectApi();
+        app.MapInferenceApi();
         app.MapLiveApi();
         app.MapMetrics();
         app.MapOrleansConsole();

@@ -1,4 +1,4 @@
-using VideoAnalytics.Silo.Telemetry;
+using VideoAnalytics.Contracts.Telemetry;
 
 namespace VideoAnalytics.Gateway.Telemetry;
 
@@ -12,12 +12,12 @@ public static class ServiceMeters
 {
     public static IReadOnlyList<string> Meters { get; } =
     [
-        PipelineMetrics.MeterName,
+        PipelineTelemetryNames.Meter,
         OrleansMeterName,
     ];
 
     /// <summary>The meter Orleans creates for its runtime instruments.</summary>
     public const string OrleansMeterName = "Microsoft.Orleans";
 
-    public static IReadOnlyList<string> Sources { get; } = [PipelineTracing.SourceName];
+    public static IReadOnlyList<string> Sources { get; } = [PipelineTelemetryNames.Source];
 }

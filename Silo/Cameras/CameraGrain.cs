@@ -15,7 +15,7 @@ namespace VideoAnalytics.Silo.Cameras;
 /// <summary>
 /// The Orleans grain of one camera (key = camera id): the control plane over its <see cref="CameraCapture"/>. Turns
 /// start, edit and stop the capture and report its status; the capture itself runs on a thread of its own and hands
-/// frames to this silo's inference grain by reference.
+/// frames by reference to this silo's inference worker (the one its <c>DeviceInferenceGrain</c> reports; no frame crosses a grain call).
 /// </summary>
 /// <remarks>
 /// <para>Fencing: every capture start takes the next epoch through an optimistic-concurrency write of the grain state

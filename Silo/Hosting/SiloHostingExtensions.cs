@@ -13,6 +13,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Serialization;
 using VideoAnalytics.Silo.Cameras;
 using VideoAnalytics.Silo.Cluster;
+using VideoAnalytics.Silo.Inference;
 using VideoAnalytics.Silo.Placement;
 using VideoAnalytics.Silo.Registry;
 using VideoAnalytics.Silo.Storage;
@@ -40,15 +41,21 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    /// <summary>What camera grains need of the runtime whatever the clustering: our placement and this silo's capacity.</summary>
+    /// <summary>
+    /// What camera and inference grains need of the runtime whatever the clustering: our placement directors and the
+    /// silo metadata they read (this silo's capacity and inference devices; metadata is set once, in one call).
+    /// </summary>
     public static ISiloBuilder AddCameraPlacement(this ISiloBuilder silo, double capacity)
     {
         ArgumentNullException.ThrowIfNull(silo);
+        var inference = silo.Configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>() ?? new InferenceOptions();
         silo.UseSiloMetadata(new Dictionary<string, string>
         {
             [CameraPlacement.CapacityKey] = capacity.ToString(CultureInfo.InvariantCulture),
+            [InferencePlacementDirector.DevicesKey] = string.Join(',', inference.DevicesOrDefault),
         });
         silo.AddPlacementDirector<CameraPlacementStrategy, CameraPlacementDirector>();
+        silo.AddPlacementDirector<InferencePlacementStrategy, InferencePlacementDirector>();
         return silo;
     }
 

@@ -39,6 +39,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<DetectionPublisher>();
         services.AddSingleton<InferenceHost>();
         services.AddHostedService(sp => sp.GetRequiredService<InferenceHost>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InferenceGrainActivator>();
         services.AddSingleton<CameraPlacement>();
         services.AddSingleton<CameraKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<CameraKeeper>());

@@ -12,8 +12,10 @@ using VideoAnalytics.Silo.Streams;
 namespace VideoAnalytics.Silo.Inference;
 
 /// <summary>
-/// Starts one <see cref="InferenceGrain"/> per configured device and connects cameras to them (the grain
-/// with the fewest cameras). A CUDA device whose provider cannot be loaded is reported at start and, when
+/// The silo service that runs one <see cref="InferenceWorker"/> per configured device and connects cameras to them
+/// (the worker with the fewest cameras), by reference: a camera grain's capture offers frames straight to its worker's
+/// slot. Each worker is reported by the <see cref="DeviceInferenceGrain"/> of its (silo, device). A CUDA device whose
+/// provider cannot be loaded is reported at start and, when
 /// <see cref="InferenceOptions.FallbackToCpu"/> is set, served on the CPU; otherwise start fails.
 /// </summary>
 public sealed partial class InferenceHost(
@@ -27,18 +29,38 @@ public sealed partial class InferenceHost(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<InferenceHost>();
     private readonly Lock _gate = new();
-    private readonly Dictionary<FrameSlot, InferenceGrain> _owners = [];
-    private List<InferenceGrain> _grains = [];
+    private readonly Dictionary<FrameSlot, InferenceWorker> _owners = [];
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private List<InferenceWorker> _workers = [];
 
-    public IReadOnlyList<InferenceGrain> Grains => _grains;
+    /// <summary>Completes once every worker runs. Hosts order hosted services differently (Orleans' TestingHost starts
+    /// its silo first), so what needs the workers from the silo lifecycle waits for this.</summary>
+    public Task Started => _started.Task;
+
+    /// <summary>The running workers, in <c>Inference:Devices</c> order.</summary>
+    public IReadOnlyList<InferenceWorker> Workers => _workers;
+
+    /// <summary>The worker of the configured device name <paramref name="device"/>; null when this silo runs none.</summary>
+    public InferenceWorker? Worker(string device)
+    {
+        foreach (var worker in _workers)
+        {
+            if (string.Equals(worker.Key, device, StringComparison.Ordinal))
+            {
+                return worker;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
-    /// The device a model is checked and one-off images are run on: the first inference grain's (the CPU after a
+    /// The device a model is checked and one-off images are run on: the first worker's (the CPU after a
     /// CUDA fallback, or before the host started).
     /// </summary>
-    public ExecutionDevice PrimaryDevice => _grains.Count > 0 ? _grains[0].Device : ExecutionDevice.Cpu;
+    public ExecutionDevice PrimaryDevice => _workers.Count > 0 ? _workers[0].Device : ExecutionDevice.Cpu;
 
-    /// <summary>Ids of the cameras feeding frames to this silo's inference grains now.</summary>
+    /// <summary>Ids of the cameras feeding frames to this silo's inference workers now.</summary>
     public IReadOnlyCollection<string> AttachedCameras
     {
         get
@@ -53,7 +75,7 @@ public sealed partial class InferenceHost(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var grains = new List<InferenceGrain>();
+        var workers = new List<InferenceWorker>();
         foreach (var name in settings.DevicesOrDefault)
         {
             var device = ExecutionDevice.Parse(name);
@@ -75,25 +97,26 @@ public sealed partial class InferenceHost(
                 catalog.TryGet(model, device, out _, out _);
             }
 
-            var grain = new InferenceGrain(name, device, catalog, settings, streams, metrics, loggerFactory.CreateLogger<InferenceGrain>(), tap, time);
-            grain.Start();
-            grains.Add(grain);
+            var worker = new InferenceWorker(name, device, catalog, settings, streams, metrics, loggerFactory.CreateLogger<InferenceWorker>(), tap, time);
+            worker.Start();
+            workers.Add(worker);
             LogGrainStarted(name, device);
         }
 
-        _grains = grains;
+        _workers = workers;
+        _started.TrySetResult();
         metrics.ObserveGauge("va.inference.queue.depth", "{frame}", "Frames waiting for inference, per device", ObserveQueues);
         return Task.CompletedTask;
     }
 
-    /// <summary>Connects a camera to the least-loaded inference grain.</summary>
+    /// <summary>Connects a camera to the least-loaded worker.</summary>
     public FrameSlot Attach(CameraSpec spec)
     {
         lock (_gate)
         {
-            var grain = _grains.MinBy(g => g.CameraCount) ?? throw new InvalidOperationException("inference host not started");
-            var slot = grain.Attach(spec);
-            _owners[slot] = grain;
+            var worker = _workers.MinBy(w => w.CameraCount) ?? throw new InvalidOperationException("inference host not started");
+            var slot = worker.Attach(spec);
+            _owners[slot] = worker;
             return slot;
         }
     }
@@ -102,9 +125,9 @@ public sealed partial class InferenceHost(
     {
         lock (_gate)
         {
-            if (_owners.Remove(slot, out var grain))
+            if (_owners.Remove(slot, out var worker))
             {
-                grain.Detach(slot);
+                worker.Detach(slot);
             }
         }
     }
@@ -117,30 +140,31 @@ public sealed partial class InferenceHost(
 
     public void Dispose()
     {
-        List<InferenceGrain> grains;
+        List<InferenceWorker> workers;
         lock (_gate)
         {
-            grains = _grains;
-            _grains = [];
+            workers = _workers;
+            _workers = [];
         }
 
-        foreach (var grain in grains)
+        foreach (var worker in workers)
         {
-            grain.Dispose();
+            worker.Dispose();
         }
     }
 
     private IEnumerable<System.Diagnostics.Metrics.Measurement<long>> ObserveQueues()
     {
-        foreach (var grain in _grains)
+        foreach (var worker in _workers)
         {
-            yield return new(grain.QueueDepth, new KeyValuePair<string, object?>("device", grain.Key));
+            yield return new(worker.QueueDepth, new KeyValuePair<string, object?>("device", worker.Key));
         }
     }
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Error, Message = "Inference device {Device} cannot be used, serving its cameras on the CPU instead: {Reason}")]
     private partial void LogDeviceFallback(string device, string reason);
 
+    // The text stays "Inference grain …": the CUDA flavor's test and operators' log searches read it.
     [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Inference grain {Key} started on {Device}")]
     private partial void LogGrainStarted(string key, ExecutionDevice device);
 }

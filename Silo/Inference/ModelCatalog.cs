@@ -127,6 +127,23 @@ public sealed partial class ModelCatalog : IDisposable
         }
     }
 
+    /// <summary>Names of the models loaded and served on <paramref name="device"/> now (failed loads not counted), sorted.</summary>
+    public IReadOnlyList<string> LoadedOn(ExecutionDevice device)
+    {
+        var names = new List<string>();
+        foreach (var (key, lazy) in _loaded)
+        {
+            // A load still in progress is not served yet; reading its value here would wait for it.
+            if (key.Device == device && lazy.IsValueCreated && lazy.Value.Detector is not null)
+            {
+                names.Add(key.Model);
+            }
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
     public void Dispose()
     {
         foreach (var lazy in _loaded.Values)

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using VideoAnalytics.Contracts.Telemetry;
 
 namespace VideoAnalytics.Silo.Telemetry;
 
@@ -10,7 +11,7 @@ namespace VideoAnalytics.Silo.Telemetry;
 /// </summary>
 public sealed class PipelineMetrics : IDisposable
 {
-    public const string MeterName = "VideoAnalytics.Pipeline";
+    public const string MeterName = PipelineTelemetryNames.Meter;
 
     private readonly Meter _meter;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VideoAnalytics.Contracts.Telemetry;
 
 namespace VideoAnalytics.Silo.Telemetry;
 
@@ -9,7 +10,7 @@ namespace VideoAnalytics.Silo.Telemetry;
 /// </summary>
 public static class PipelineTracing
 {
-    public const string SourceName = "VideoAnalytics.Pipeline";
+    public const string SourceName = PipelineTelemetryNames.Source;
 
     public static ActivitySource Source { get; } = new(SourceName);
 }

@@ -32,12 +32,13 @@ public sealed class OrleansDashboardTests(GatewayFixture gateway)
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("path=/orleans", cookie, StringComparison.OrdinalIgnoreCase);
 
-        // The silos' counters, as the page's script asks for them: the camera grain of the fixture's camera is there.
+        // The silos' counters, as the page's script asks for them: the camera grain of the fixture's camera is there,
+        // and the silo's inference grain (activated at start, kept alive).
         var counters = await Eventually.UntilAsync(
             async () => await browser.GetStringAsync(new Uri("/orleans/DashboardCounters", UriKind.Relative)),
-            text => text.Contains("CameraGrain", StringComparison.Ordinal),
+            text => text.Contains("CameraGrain", StringComparison.Ordinal) && text.Contains("InferenceGrain", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30),
-            "the dashboard counting camera grains");
+            "the dashboard counting camera and inference grains");
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(counters).RootElement.ValueKind);
 
         // The cookie is the dashboard's only: the API still wants a key.

@@ -12,7 +12,7 @@ using VideoAnalytics.Silo.Telemetry;
 namespace VideoAnalytics.Tests.Silo;
 
 /// <summary>
-/// When an inference grain runs a batch, on a fake clock: at once with <c>MaxBatch</c> frames ready, otherwise
+/// When an inference worker runs a batch, on a fake clock: at once with <c>MaxBatch</c> frames ready, otherwise
 /// <c>MaxDelay</c> after the oldest waiting frame was captured.
 /// </summary>
 public sealed class BatchingDelayTests : IDisposable
@@ -20,13 +20,13 @@ public sealed class BatchingDelayTests : IDisposable
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(40);
     private readonly FakeTimeProvider _time = new();
     private readonly ModelCatalog _catalog;
-    private readonly InferenceGrain _grain;
+    private readonly InferenceWorker _grain;
 
     public BatchingDelayTests()
     {
         var options = new InferenceOptions { MaxBatch = 3, MaxDelay = MaxDelay, ModelsDirectory = Path.GetTempPath() };
         _catalog = new ModelCatalog(Options.Create(options), NullLogger<ModelCatalog>.Instance);
-        _grain = new InferenceGrain("cpu", ExecutionDevice.Cpu, _catalog, options, HistoryOnlyPublisher.Over(new InMemoryDetectionStreams(Options.Create(new StreamOptions()))),
+        _grain = new InferenceWorker("cpu", ExecutionDevice.Cpu, _catalog, options, HistoryOnlyPublisher.Over(new InMemoryDetectionStreams(Options.Create(new StreamOptions()))),
             new PipelineMetrics(), NullLogger.Instance, time: _time);
     }
 

@@ -9,7 +9,8 @@ namespace VideoAnalytics.Tests.Silo.Cluster;
 
 /// <summary>
 /// A cluster gateway (<c>Gateway:HostSilo=false</c>) serves what needs a silo through Orleans: one-off detection runs on
-/// a silo's inference worker, snapshots and MJPEG come from the camera's grain on the silo running it.
+/// a silo's inference worker, snapshots and MJPEG come from the camera's grain on the silo running it, camera requests
+/// are checked by a silo.
 /// </summary>
 [Collection(CameraTestGroup.Name)]
 public sealed class ClusterGatewayTests
@@ -22,8 +23,15 @@ public sealed class ClusterGatewayTests
         try
         {
             await cluster.AddCamerasAsync(cameras);
-            await cluster.WaitStreamingAsync(cameras, TimeSpan.FromSeconds(45));
+            var owners = await cluster.WaitStreamingAsync(cameras, TimeSpan.FromSeconds(45));
             var client = cluster.Gateway!.Client;
+
+            // One inference grain per silo process (one device each), each on its own silo, the camera on its silo's.
+            var inference = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/inference", UriKind.Relative));
+            Assert.Equal(2, inference.GetArrayLength());
+            Assert.Equal(2, inference.EnumerateArray().Select(s => s.GetProperty("silo").GetString()).Distinct().Count());
+            var serving = Assert.Single(inference.EnumerateArray(), s => s.GetProperty("cameras").EnumerateArray().Any(c => c.GetString() == "seen-1"));
+            Assert.Equal(owners["seen-1"], serving.GetProperty("silo").GetString());
 
             using (var body = new ByteArrayContent(DetectApiTests.UniformJpeg(100, 50, 100)))
             {
@@ -40,6 +48,20 @@ public sealed class ClusterGatewayTests
                 png.Headers.ContentType = new MediaTypeHeaderValue("image/png");
                 using var refused = await client.PostAsync(new Uri("/api/detect", UriKind.Relative), png);
                 await Problem.AssertAsync(refused, HttpStatusCode.BadRequest);
+            }
+
+            // Camera requests are checked by a silo (the gateway has no models folder or media roots of its own to read):
+            // its reasons come back as the 400s the co-hosted gateway answers.
+            using (var outside = await client.PostAsJsonAsync("/api/cameras", new { id = "outside", url = "/etc/passwd" }))
+            {
+                var problem = await Problem.AssertAsync(outside, HttpStatusCode.BadRequest);
+                Assert.Contains("outside the media roots", problem.GetProperty("errors").GetProperty("url")[0].GetString(), StringComparison.Ordinal);
+            }
+
+            using (var unknown = await client.PostAsJsonAsync("/api/cameras", new { id = "unknown-model", url = "rtsp://127.0.0.1/x", model = "no-such-model" }))
+            {
+                var problem = await Problem.AssertAsync(unknown, HttpStatusCode.BadRequest);
+                Assert.Contains("model 'no-such-model' not found", problem.GetProperty("errors").GetProperty("model")[0].GetString(), StringComparison.Ordinal);
             }
 
             // The OpenAPI document describes the detect body as the image it is (it once listed an internal type).

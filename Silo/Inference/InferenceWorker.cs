@@ -13,14 +13,15 @@ using VideoAnalytics.Silo.Streams;
 namespace VideoAnalytics.Silo.Inference;
 
 /// <summary>
-/// The inference grain of one device (<c>cpu</c>, <c>cuda:0</c>, …): a single dedicated thread that owns the
-/// device's sessions and pinned buffers and micro-batches frames from every camera attached to it. A batch
+/// The batching loop of one device (<c>cpu</c>, <c>cuda:0</c>, …), owned by the silo's <see cref="InferenceHost"/>
+/// and controlled and reported by that device's <see cref="DeviceInferenceGrain"/>: a single dedicated thread (batches block
+/// for milliseconds, which no grain turn may do) that owns the device's sessions and pinned buffers and micro-batches frames from every camera attached to it. A batch
 /// runs when <see cref="InferenceOptions.MaxBatch"/> frames are ready or <see cref="InferenceOptions.MaxDelay"/>
 /// has passed since the oldest; it holds at most one frame per camera, cameras are served round-robin, and
 /// one model per batch (the oldest waiting frame's). Frames older than the staleness limit are dropped.
 /// Results are published through a bounded queue so a slow stream store never stalls the device.
 /// </summary>
-public sealed partial class InferenceGrain : IDisposable
+public sealed partial class InferenceWorker : IDisposable
 {
     private readonly ModelCatalog _catalog;
     private readonly InferenceOptions _options;
@@ -41,10 +42,11 @@ public sealed partial class InferenceGrain : IDisposable
     private FrameSlot[] _slots = [];
     private readonly TimeProvider _time;
     private int _cursor;
+    private long _batches;
     private Thread? _thread;
     private Task? _publisher;
 
-    public InferenceGrain(
+    public InferenceWorker(
         string key, ExecutionDevice device, ModelCatalog catalog, InferenceOptions options, DetectionPublisher streams,
         PipelineMetrics metrics, ILogger logger, AnnotatedFrameTap? tap = null, TimeProvider? time = null)
     {
@@ -67,13 +69,32 @@ public sealed partial class InferenceGrain : IDisposable
             dropped => _metrics.FramesDropped.Add(1, new("camera", dropped.Frame.CameraId), new("reason", "publish_backlog")));
     }
 
-    /// <summary>The grain key: the configured device name.</summary>
+    /// <summary>The configured device name (<c>Inference:Devices</c>): the device part of its grain's key.</summary>
     public string Key { get; }
 
     /// <summary>The device sessions actually run on (CPU when a CUDA device fell back).</summary>
     public ExecutionDevice Device { get; }
 
     public int CameraCount => Volatile.Read(ref _slots).Length;
+
+    /// <summary>Ids of the cameras attached now, in attach order (a camera attached twice is listed twice).</summary>
+    public IReadOnlyList<string> CameraIds
+    {
+        get
+        {
+            var slots = Volatile.Read(ref _slots);
+            var ids = new string[slots.Length];
+            for (var i = 0; i < slots.Length; i++)
+            {
+                ids[i] = slots[i].CameraId;
+            }
+
+            return ids;
+        }
+    }
+
+    /// <summary>Batches run on the device since start (a batch that failed in the model is counted too).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>Frames waiting for this grain (at most one per camera).</summary>
     public int QueueDepth
@@ -253,6 +274,7 @@ public sealed partial class InferenceGrain : IDisposable
             }
 
             var batchStart = _time.GetTimestamp();
+            Interlocked.Increment(ref _batches);
             detector!.Detect(_batchImages.AsSpan(0, n), _results);
             var batchEnd = _time.GetTimestamp();
             var inferenceMs = _time.GetElapsedTime(batchStart, batchEnd).TotalMilliseconds;
@@ -378,7 +400,7 @@ public sealed partial class InferenceGrain : IDisposable
     /// <summary>A frame on its way to the stream, with the batch span it came from (default when not traced).</summary>
     private readonly record struct Outgoing(DetectionFrame Frame, ActivityContext Batch);
 
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Error, Message = "Inference grain {Key}: batch failed")]
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Error, Message = "Inference worker {Key}: batch failed")]
     private partial void LogBatchFailed(string key, Exception exception);
 
     [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "Frames for model {Model} dropped: {Reason}")]
