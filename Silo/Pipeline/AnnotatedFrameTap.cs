@@ -8,7 +8,7 @@ namespace VideoAnalytics.Silo.Pipeline;
 
 /// <summary>
 /// Annotated JPEGs of live frames for whoever is watching (snapshot and MJPEG routes). A watcher asks for the
-/// next analysed frame of a camera; the inference grain checks <see cref="HasWatchers"/> (one volatile read)
+/// next analysed frame of a camera; the inference worker checks <see cref="HasWatchers"/> (one volatile read)
 /// per published frame and only when someone waits for that camera copies the pixels, after which drawing
 /// and encoding run on the thread pool. With nobody watching the pipeline pays nothing and allocates nothing.
 /// All watchers of a camera waiting at the same time share one encode.

@@ -1,7 +1,7 @@
 namespace VideoAnalytics.Silo.Pipeline;
 
 /// <summary>
-/// One decoded frame travelling from a camera grain to its inference grain. The pixel buffer is pooled by
+/// One decoded frame travelling from a camera grain to its inference worker. The pixel buffer is pooled by
 /// the camera's <see cref="FrameSlot"/>: whoever holds the frame returns it to the slot when done.
 /// </summary>
 public sealed class CapturedFrame

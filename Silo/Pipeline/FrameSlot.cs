@@ -3,8 +3,8 @@ using VideoAnalytics.Contracts.Cameras;
 namespace VideoAnalytics.Silo.Pipeline;
 
 /// <summary>
-/// The hand-off between one camera grain and the inference grain serving it: latest frame wins. The camera
-/// rents a buffer, fills it and offers it; an offered frame that the inference grain has not taken yet is
+/// The hand-off between one camera grain and the inference worker serving it: latest frame wins. The camera
+/// rents a buffer, fills it and offers it; an offered frame that the inference worker has not taken yet is
 /// replaced by the newer one and counted as dropped, so no stale-frame queue can ever build. At most three
 /// buffers exist per camera (one being filled, one pending, one in inference), reused for the camera's life.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class FrameSlot
 
     public string CameraId => Spec.Id;
 
-    /// <summary>The device of the inference grain that takes this camera's frames, for the camera's status.</summary>
+    /// <summary>The device of the inference worker that takes this camera's frames, for the camera's status.</summary>
     public string? Device { get; init; }
 
     /// <summary>The camera's current spec (model, min score, classes); replaced when the operator edits it.</summary>
@@ -36,7 +36,7 @@ public sealed class FrameSlot
     /// <summary>Fencing epoch stamped on frames: the camera grain sets the epoch its capture start took.</summary>
     public long Epoch { get; set; }
 
-    /// <summary>True once the camera is gone: offers are ignored and the inference grain forgets the slot.</summary>
+    /// <summary>True once the camera is gone: offers are ignored and the inference worker forgets the slot.</summary>
     public bool IsClosed { get; private set; }
 
     /// <summary>Frames replaced before inference took them (the "skipped" count) plus stale drops.</summary>
