@@ -8,11 +8,15 @@ if (args.Length > 0 && args[0] == "evaluate")
 }
 
 // appsettings.json ships beside the binaries; relative paths in it (models/, data/) resolve against the working directory.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddEnvironmentVariables("VA__");
-builder.AddSiloHost();
-builder.Services.AddSiloHealth();
-var app = builder.Build();
-app.MapSiloHealth();
-app.Run();
-return 0;
+// A bad setting ends the process with one line naming it and exit code 1 (ServiceStartup).
+return await ServiceStartup.RunAsync("VideoAnalytics.Silo", () =>
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.Configuration.AddEnvironmentVariables("VA__");
+    builder.Logging.AddServiceConsole();
+    builder.AddSiloHost();
+    builder.Services.AddSiloHealth();
+    var app = builder.Build();
+    app.MapSiloHealth();
+    return app;
+}, Console.Error);

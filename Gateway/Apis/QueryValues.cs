@@ -1,17 +1,21 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace VideoAnalytics.Gateway.Apis;
 
 /// <summary>Parses the query values several routes share (times, durations, limits), each failure naming the field.</summary>
-public static class QueryValues
+public static partial class QueryValues
 {
     /// <summary>An ISO 8601 time (<c>2026-11-21T08:00:00Z</c>); no offset means UTC. Empty gives <paramref name="fallback"/>.</summary>
     public static bool TryTime(IQueryCollection query, string name, DateTimeOffset fallback, out DateTimeOffset value, out string? error) =>
         TryValue(query, name, fallback, out value, out error, $"{name} must be an ISO 8601 time such as 2026-11-21T08:00:00Z",
             (string text, out DateTimeOffset parsed) =>
             {
+                // The shape first: DateTimeOffset.TryParse alone takes "1.5" for the 5th of January and "-1" for
+                // something else again, and a typo must not silently become some other time.
                 parsed = default;
                 return text.Length <= 64
+                    && IsoTime().IsMatch(text)
                     && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out parsed);
             });
 
@@ -26,7 +30,7 @@ public static class QueryValues
         TryValue(query, name, fallback, out value, out error,
             $"{name} must be a number between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}",
             (string text, out double parsed) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed)
-                && parsed >= min && parsed <= max);
+                && double.IsFinite(parsed) && parsed >= min && parsed <= max);
 
     /// <summary>A duration written <c>10s</c>, <c>5m</c>, <c>1h</c> (or a bare number of seconds).</summary>
     public static bool TryDuration(string text, out TimeSpan value)
@@ -77,4 +81,8 @@ public static class QueryValues
 
         return true;
     }
+
+    // 2026-11-21, 2026-11-21T08:00, 2026-11-21T08:00:00(.fraction), then optionally Z or an offset.
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,7})?)?(?:Z|z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoTime();
 }

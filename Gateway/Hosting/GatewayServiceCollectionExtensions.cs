@@ -34,6 +34,7 @@ public static class GatewayServiceCollectionExtensions
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.Configure<JsonOptions>(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
         services.AddGatewaySecurity(configuration);
@@ -50,13 +51,14 @@ public static class GatewayServiceCollectionExtensions
     public static WebApplication MapGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // Kestrel reports an over-limit body (and other malformed requests) as BadHttpRequestException: answer
-        // with its status code as ProblemDetails, not 500.
+        // Kestrel reports an over-limit body (and other malformed requests) as BadHttpRequestException: answered
+        // with its status code as ProblemDetails and one warning line by BadRequestExceptionHandler, not a 500.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseRequestTargetGuard();
         app.UseDashboard();
         app.UseCors(SecurityServiceCollectionExtensions.CorsPolicy);
         app.UseAuthentication();

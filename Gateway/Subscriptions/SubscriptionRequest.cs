@@ -13,7 +13,8 @@ public static class SubscriptionRequest
         var classes = SplitList(query["classes"].ToString());
         var minScore = 0.0;
         var text = query["minScore"].ToString();
-        if (text.Length > 0 && (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out minScore) || minScore is < 0 or > 1))
+        // Written as "not inside [0, 1]" so that NaN, which compares false with everything, is refused too.
+        if (text.Length > 0 && (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out minScore) || !(minScore >= 0 && minScore <= 1)))
         {
             return (null, "minScore must be a number between 0 and 1");
         }

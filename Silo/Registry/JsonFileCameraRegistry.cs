@@ -9,8 +9,16 @@ namespace VideoAnalytics.Silo.Registry;
 /// cameras survive a restart. Writes go to a temporary file then replace the old one, so a crash mid-write
 /// never leaves a half-written registry. With an empty data directory it keeps cameras in memory only.
 /// </summary>
+/// <remarks>
+/// Camera URLs may carry passwords, so the file is readable by the service's user only (mode 0600): the temporary
+/// file is created with that mode before a byte is written, the rename keeps it, and a file found with a wider mode
+/// (written by an older version) is narrowed when it is loaded.
+/// </remarks>
 public sealed class JsonFileCameraRegistry : ICameraRegistry, IDisposable
 {
+    /// <summary>Owner read and write, nothing for group and others.</summary>
+    public const UnixFileMode RegistryFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string? _path;
@@ -108,6 +116,11 @@ public sealed class JsonFileCameraRegistry : ICameraRegistry, IDisposable
             return;
         }
 
+        if (!OperatingSystem.IsWindows() && File.GetUnixFileMode(_path) != RegistryFileMode)
+        {
+            File.SetUnixFileMode(_path, RegistryFileMode);
+        }
+
         try
         {
             var specs = JsonSerializer.Deserialize<List<CameraSpec>>(File.ReadAllText(_path), Json) ?? [];
@@ -129,8 +142,22 @@ public sealed class JsonFileCameraRegistry : ICameraRegistry, IDisposable
             return;
         }
 
+        // A temporary file left by a crash may have any mode, and opening an existing file keeps its mode: start afresh.
         var temporary = _path + ".tmp";
-        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(_cameras.Values, Json), cancellationToken);
+        File.Delete(temporary);
+        var create = new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = RegistryFileMode;
+        }
+
+        await using (var file = new FileStream(temporary, create))
+        {
+            await JsonSerializer.SerializeAsync(file, _cameras.Values, Json, cancellationToken);
+            await file.FlushAsync(cancellationToken);
+            file.Flush(flushToDisk: true);
+        }
+
         File.Move(temporary, _path, overwrite: true);
     }
 }

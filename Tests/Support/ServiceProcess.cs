@@ -119,6 +119,21 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"service not ready after {timeout.TotalSeconds} s:\n{Output}");
     }
 
+    /// <summary>Waits for the process to end by itself, its output read to the end; false when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends a POSIX signal (SIGKILL 9, SIGSTOP 19, SIGCONT 18) to the process.</summary>
     public void Signal(int signal)
     {
