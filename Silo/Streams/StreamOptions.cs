@@ -19,7 +19,7 @@ public sealed class StreamOptions
     [Range(10, 100_000_000)]
     public int EmbeddedHistoryCap { get; set; } = 1_000_000;
 
-    /// <summary>Redis Streams the live detection streams are hashed onto in a cluster (each read by one silo at a time).</summary>
+    /// <summary>Redis Streams the live detection streams are hashed onto in a cluster (each read by one silo at a time); one process uses one in-memory queue.</summary>
     [Range(1, 256)]
     public int LiveQueues { get; set; } = 8;
 
