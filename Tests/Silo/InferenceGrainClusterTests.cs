@@ -29,7 +29,7 @@ public sealed class InferenceGrainClusterTests(PipelineMedia media) : IClassFixt
 
     public async Task InitializeAsync()
     {
-        Shared.Reset();
+        TestSilo.Cluster.Reset();
         var builder = new TestClusterBuilder(2);
         var settings = media.Settings(new()
         {
@@ -43,7 +43,7 @@ public sealed class InferenceGrainClusterTests(PipelineMedia media) : IClassFixt
             builder.Properties[key] = value;
         }
 
-        builder.AddSiloBuilderConfigurator<InferenceSilo>();
+        builder.AddSiloBuilderConfigurator<TestSilo>();
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -83,11 +83,11 @@ public sealed class InferenceGrainClusterTests(PipelineMedia media) : IClassFixt
         string[] cameras = ["inf-cam-1", "inf-cam-2", "inf-cam-3"];
         foreach (var id in cameras)
         {
-            await Shared.Registry.AddAsync(new CameraSpec { Id = id, Url = media.Clip, Fps = 5 });
+            await TestSilo.Cluster.Registry.AddAsync(new CameraSpec { Id = id, Url = media.Clip, Fps = 5 });
         }
 
         var running = await Eventually.UntilAsync(
-            async () => (await Shared.Statuses.ListAsync()).Where(s => cameras.Contains(s.Id)).ToList(),
+            async () => (await TestSilo.Cluster.Statuses.ListAsync()).Where(s => cameras.Contains(s.Id)).ToList(),
             list => list.Count == cameras.Length && list.All(s => s is { State: CameraState.Streaming, FramesProcessed: > 0 }),
             TimeSpan.FromSeconds(60), "every camera streaming");
 
@@ -103,7 +103,7 @@ public sealed class InferenceGrainClusterTests(PipelineMedia media) : IClassFixt
         }
 
         // A removed camera is no longer attached to any worker.
-        await Shared.Registry.RemoveAsync(cameras[0]);
+        await TestSilo.Cluster.Registry.RemoveAsync(cameras[0]);
         var owner = running.Single(s => s.Id == cameras[0]).Silo!;
         await Eventually.UntilAsync(
             async () => (await Task.WhenAll(Devices.Select(d => _cluster.Client.GetGrain<IInferenceGrain>(InferenceGrainKey.Format(owner, d)).GetStatusAsync())))
@@ -131,38 +131,5 @@ public sealed class InferenceGrainClusterTests(PipelineMedia media) : IClassFixt
         var stats = await _cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
         return [.. stats.Where(s => s.GrainType is not null && s.GrainType.StartsWith(typeof(VideoAnalytics.Silo.Inference.DeviceInferenceGrain).FullName + ",", StringComparison.Ordinal))
             .Select(s => (s.GrainId.Key.ToString()!, s.SiloAddress))];
-    }
-
-    /// <summary>What the silos share, as silos of a cluster share Redis (each test silo has its own container).</summary>
-    private static class Shared
-    {
-        public static ICameraRegistry Registry { get; private set; } = null!;
-
-        public static ICameraStatusBoard Statuses { get; private set; } = null!;
-
-        public static IDetectionStreams Streams { get; private set; } = null!;
-
-        public static void Reset()
-        {
-            Registry = new JsonFileCameraRegistry(Options.Create(new RegistryOptions { DataDirectory = string.Empty }));
-            Statuses = new InMemoryCameraStatusBoard();
-            Streams = new InMemoryDetectionStreams(Options.Create(new StreamOptions()));
-        }
-    }
-
-    /// <summary>A test silo as the real ones are built: our services, placement (camera and inference), memory state.</summary>
-    private sealed class InferenceSilo : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.Services.AddSilo(siloBuilder.Configuration);
-            siloBuilder.Services.AddSingleton(Shared.Registry);
-            siloBuilder.Services.AddSingleton(Shared.Statuses);
-            siloBuilder.Services.AddSingleton(Shared.Streams);
-            siloBuilder.AddCameraPlacement(capacity: 1);
-            siloBuilder.AddDetectionStreams(new ClusterOptions());
-            siloBuilder.AddMemoryGrainStorage(CameraGrain.StorageName);
-            siloBuilder.UseInMemoryReminderService();
-        }
     }
 }

@@ -28,14 +28,14 @@ public sealed class CameraGrainClusterTests(PipelineMedia media) : IClassFixture
 
     public async Task InitializeAsync()
     {
-        Shared.Reset();
+        TestSilo.Cluster.Reset();
         var builder = new TestClusterBuilder(2);
         foreach (var (key, value) in media.Settings(new() { ["Inference:IntraOpThreads"] = "1" }))
         {
             builder.Properties[key] = value;
         }
 
-        builder.AddSiloBuilderConfigurator<CameraSilo>();
+        builder.AddSiloBuilderConfigurator<TestSilo>();
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -47,7 +47,7 @@ public sealed class CameraGrainClusterTests(PipelineMedia media) : IClassFixture
     {
         foreach (var id in Cameras)
         {
-            await Shared.Registry.AddAsync(new CameraSpec { Id = id, Url = media.Clip, Fps = 5 });
+            await TestSilo.Cluster.Registry.AddAsync(new CameraSpec { Id = id, Url = media.Clip, Fps = 5 });
         }
 
         var two = SiloNames();
@@ -77,7 +77,7 @@ public sealed class CameraGrainClusterTests(PipelineMedia media) : IClassFixture
         // The frames a camera published after moving carry the new epoch and keep the stream's order.
         foreach (var camera in moving)
         {
-            await Eventually.UntilAsync(() => Shared.Streams.LatestAsync(camera), e => e?.Frame.Epoch == after[camera].Epoch,
+            await Eventually.UntilAsync(() => TestSilo.Cluster.Streams.LatestAsync(camera), e => e?.Frame.Epoch == after[camera].Epoch,
                 TimeSpan.FromSeconds(20), $"{camera} publishing under epoch {after[camera].Epoch}");
         }
     }
@@ -85,27 +85,27 @@ public sealed class CameraGrainClusterTests(PipelineMedia media) : IClassFixture
     [Fact]
     public async Task Disabling_stops_a_camera_and_removing_deletes_its_stream_and_status_while_others_run()
     {
-        await Shared.Registry.AddAsync(new CameraSpec { Id = "stays", Url = media.Clip, Fps = 5 });
-        await Shared.Registry.AddAsync(new CameraSpec { Id = "goes", Url = media.Clip, Fps = 5 });
+        await TestSilo.Cluster.Registry.AddAsync(new CameraSpec { Id = "stays", Url = media.Clip, Fps = 5 });
+        await TestSilo.Cluster.Registry.AddAsync(new CameraSpec { Id = "goes", Url = media.Clip, Fps = 5 });
         var running = await StreamingAsync(_ => true, "both cameras streaming", ["stays", "goes"]);
 
-        await Shared.Registry.ReplaceAsync(new CameraSpec { Id = "goes", Url = media.Clip, Fps = 5, Enabled = false });
-        var stopped = await Eventually.UntilAsync(() => Shared.Statuses.GetAsync("goes"), s => s is { State: CameraState.Stopped, Silo: null },
+        await TestSilo.Cluster.Registry.ReplaceAsync(new CameraSpec { Id = "goes", Url = media.Clip, Fps = 5, Enabled = false });
+        var stopped = await Eventually.UntilAsync(() => TestSilo.Cluster.Statuses.GetAsync("goes"), s => s is { State: CameraState.Stopped, Silo: null },
             TimeSpan.FromSeconds(10), "the disabled camera reported stopped");
         Assert.Equal(running["goes"].Epoch, stopped!.Epoch);
 
         // Enabled again: a new activation, a new epoch.
-        await Shared.Registry.ReplaceAsync(new CameraSpec { Id = "goes", Url = media.Clip, Fps = 5 });
+        await TestSilo.Cluster.Registry.ReplaceAsync(new CameraSpec { Id = "goes", Url = media.Clip, Fps = 5 });
         var again = await StreamingAsync(s => s.Id != "goes" || s.Epoch > running["goes"].Epoch, "the re-enabled camera streaming under a new epoch", ["stays", "goes"]);
         Assert.Equal(running["stays"].Epoch, again["stays"].Epoch);
 
-        await Shared.Registry.RemoveAsync("goes");
-        await Eventually.UntilAsync(async () => (await Shared.Statuses.GetAsync("goes"), await Shared.Streams.LatestAsync("goes")),
+        await TestSilo.Cluster.Registry.RemoveAsync("goes");
+        await Eventually.UntilAsync(async () => (await TestSilo.Cluster.Statuses.GetAsync("goes"), await TestSilo.Cluster.Streams.LatestAsync("goes")),
             r => r.Item1 is null && r.Item2 is null, TimeSpan.FromSeconds(10), "the removed camera's status and stream deleted");
-        var mark = (await Shared.Streams.LatestAsync("stays"))!.Position;
-        await Eventually.UntilAsync(() => Shared.Streams.LatestAsync("stays"), e => Shared.Streams.ComparePositions(e!.Position, mark) > 0,
+        var mark = (await TestSilo.Cluster.Streams.LatestAsync("stays"))!.Position;
+        await Eventually.UntilAsync(() => TestSilo.Cluster.Streams.LatestAsync("stays"), e => TestSilo.Cluster.Streams.ComparePositions(e!.Position, mark) > 0,
             TimeSpan.FromSeconds(10), "the other camera still publishing");
-        Assert.Null(await Shared.Statuses.GetAsync("goes"));
+        Assert.Null(await TestSilo.Cluster.Statuses.GetAsync("goes"));
     }
 
     [Fact]
@@ -114,9 +114,9 @@ public sealed class CameraGrainClusterTests(PipelineMedia media) : IClassFixture
         var model = "broken-" + Guid.NewGuid().ToString("N")[..8];
         var file = Path.Combine(media.Models, model + ".onnx");
         await File.WriteAllTextAsync(file, "not a model");
-        await Shared.Registry.AddAsync(new CameraSpec { Id = "on-" + model, Url = media.Clip, Fps = 5, Model = model });
+        await TestSilo.Cluster.Registry.AddAsync(new CameraSpec { Id = "on-" + model, Url = media.Clip, Fps = 5, Model = model });
 
-        var failed = await Eventually.UntilAsync(() => Shared.Statuses.GetAsync("on-" + model), s => s is { State: CameraState.Failed },
+        var failed = await Eventually.UntilAsync(() => TestSilo.Cluster.Statuses.GetAsync("on-" + model), s => s is { State: CameraState.Failed },
             TimeSpan.FromSeconds(30), "the camera reported failed");
         Assert.Contains($"model '{model}' cannot be loaded", failed!.LastError, StringComparison.Ordinal);
         Assert.Contains(file, failed.LastError, StringComparison.Ordinal);
@@ -135,43 +135,10 @@ public sealed class CameraGrainClusterTests(PipelineMedia media) : IClassFixture
     {
         cameras ??= Cameras;
         var statuses = await Eventually.UntilAsync(
-            async () => (await Shared.Statuses.ListAsync()).Where(s => cameras.Contains(s.Id)).ToList(),
+            async () => (await TestSilo.Cluster.Statuses.ListAsync()).Where(s => cameras.Contains(s.Id)).ToList(),
             list => list.Count == cameras.Length && list.All(s => s.State == CameraState.Streaming && s.FramesProcessed > 0 && also(s)),
             TimeSpan.FromSeconds(60),
             what);
         return statuses.ToDictionary(s => s.Id, StringComparer.Ordinal);
-    }
-
-    /// <summary>What the silos share, as silos of a cluster share Redis (each test silo has its own container).</summary>
-    private static class Shared
-    {
-        public static ICameraRegistry Registry { get; private set; } = null!;
-
-        public static ICameraStatusBoard Statuses { get; private set; } = null!;
-
-        public static IDetectionStreams Streams { get; private set; } = null!;
-
-        public static void Reset()
-        {
-            Registry = new JsonFileCameraRegistry(Options.Create(new RegistryOptions { DataDirectory = string.Empty }));
-            Statuses = new InMemoryCameraStatusBoard();
-            Streams = new InMemoryDetectionStreams(Options.Create(new StreamOptions()));
-        }
-    }
-
-    /// <summary>A test silo: our services (with the shared providers), camera placement, grain state and reminders in memory.</summary>
-    private sealed class CameraSilo : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.Services.AddSilo(siloBuilder.Configuration);
-            siloBuilder.Services.AddSingleton(Shared.Registry);
-            siloBuilder.Services.AddSingleton(Shared.Statuses);
-            siloBuilder.Services.AddSingleton(Shared.Streams);
-            siloBuilder.AddCameraPlacement(capacity: 1);
-            siloBuilder.AddDetectionStreams(new ClusterOptions());
-            siloBuilder.AddMemoryGrainStorage(CameraGrain.StorageName);
-            siloBuilder.UseInMemoryReminderService();
-        }
     }
 }
