@@ -82,8 +82,11 @@ public sealed class BadInputTests(GatewayFixture gateway)
     {
         var url = new string('a', (int)GatewayFixture.MaxBodyBytes + 1000);
         var body = JsonSerializer.Serialize(new { id = "too-big", url });
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await gateway.Admin.PostAsync("/api/cameras", content);
+        // Expect: 100-continue lets the server refuse on the declared length before the body is sent; without it the
+        // early 413 can cut the upload off and the client sees a broken pipe instead (seen in two suites at once).
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cameras") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        using var response = await gateway.Admin.SendAsync(request);
         var problem = await Problem.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains("Security:MaxRequestBodyBytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 

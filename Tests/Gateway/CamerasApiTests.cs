@@ -105,7 +105,10 @@ public sealed class CamerasApiTests(GatewayFixture gateway)
     public async Task A_body_over_the_limit_is_413_problem_details()
     {
         var huge = "{\"id\":\"big\",\"url\":\"" + new string('a', (int)GatewayFixture.MaxBodyBytes + 10) + "\"}";
-        using var response = await gateway.Admin.PostAsync("/api/cameras", new StringContent(huge, Encoding.UTF8, "application/json"));
+        // Refused on the declared length before the body goes out (see BadInputTests): no broken pipe on a busy machine.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cameras") { Content = new StringContent(huge, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        using var response = await gateway.Admin.SendAsync(request);
         await Problem.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge);
     }
 }
