@@ -38,7 +38,8 @@ public sealed partial class DetectionPublisher(IDetectionStreams history, IServi
 
         try
         {
-            var stream = _live.GetOrAdd(camera, StreamOf);
+            // Looked up first: GetOrAdd with a method group would allocate its delegate for every frame.
+            var stream = _live.TryGetValue(camera, out var known) ? known : _live.GetOrAdd(camera, StreamOf);
             await stream.OnNextAsync(new LiveDetection(appended.Position, appended.Previous, frame));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
