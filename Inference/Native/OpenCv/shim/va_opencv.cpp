@@ -111,9 +111,28 @@ cv::VideoCaptureAPIs ToApi(int32_t backend) {
 }
 
 // OpenCV's FFmpeg backend reads its demuxer options (rtsp_transport) from this process-global variable at
-// open time. Every open that may reach FFmpeg holds this lock, so no open sees another's transport.
+// open time. Every open that may reach FFmpeg holds this lock, so no open sees another's options.
 std::mutex g_ffmpegOpenLock;
 constexpr const char* FfmpegOptionsVariable = "OPENCV_FFMPEG_CAPTURE_OPTIONS";
+
+// The demuxer options of one FFmpeg open of a network URL, in OPENCV_FFMPEG_CAPTURE_OPTIONS syntax.
+// OpenCV 4.6 opens one FFmpeg stream at a time per process (its own mutex, held through stream probing), so every
+// second an open spends probing is a second every other camera of the node waits. By default FFmpeg's probe reads
+// 20 frames to estimate the frame rate (fpsprobesize): ~0.8 s of a 25 fps live stream, two thirds of a loopback
+// RTSP open (1.2 s -> 0.4 s measured with gst-rtsp-server). A live camera's rate is not read from the source (the
+// camera samples by the clock), so the estimate is skipped: fpsprobesize 0. Codec parameters (size, pixel format)
+// are still probed in full. An operator's own OPENCV_FFMPEG_CAPTURE_OPTIONS come after ours and so win; the
+// camera's explicit transport comes last. Without the variable OpenCV would default to rtsp_transport tcp, and
+// setting the variable drops that default, so it is restated when the operator names no transport.
+std::string NetworkFfmpegOptions(const char* transport) {
+    std::string options = "fpsprobesize;0";
+    const char* operatorOptions = std::getenv(FfmpegOptionsVariable);
+    const bool operatorSet = operatorOptions != nullptr && *operatorOptions != '\0';
+    if (operatorSet) options.append("|").append(operatorOptions);
+    if (transport != nullptr) options.append("|rtsp_transport;").append(transport);
+    else if (!operatorSet) options.append("|rtsp_transport;tcp");
+    return options;
+}
 
 // Sets OPENCV_FFMPEG_CAPTURE_OPTIONS for the duration of one open and restores the previous value.
 class ScopedFfmpegOptions {
@@ -219,10 +238,10 @@ int OpenCapture(const char* source, const va_capture_options* options, va_captur
     capture->live = url || pipeline;
     bool opened;
     if (api == cv::CAP_FFMPEG || api == cv::CAP_ANY) {
-        std::string ffmpegOptions;
-        if (transport != nullptr) ffmpegOptions = std::string("rtsp_transport;") + transport;
         std::lock_guard<std::mutex> lock(g_ffmpegOpenLock);
-        ScopedFfmpegOptions scoped(transport != nullptr ? ffmpegOptions.c_str() : nullptr);
+        // Files keep FFmpeg's full probe: their frame rate paces playback and their opens take milliseconds.
+        const std::string ffmpegOptions = url ? NetworkFfmpegOptions(transport) : std::string();
+        ScopedFfmpegOptions scoped(url ? ffmpegOptions.c_str() : nullptr);
         opened = capture->capture.open(target, api, params);
     } else {
         opened = capture->capture.open(target, api, params);
