@@ -129,7 +129,7 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 
             result.AddRange(ToEntries(page, since.UtcTicks, until.UtcTicks, max - result.Count));
             var last = page[^1].Id.ToString();
-            if (page.Length < PageSize || (long)Position.Parse(last).Ms > stopMs)
+            if (page.Length < PageSize || (long)RedisStreamId.Parse(last).Milliseconds > stopMs)
             {
                 break;
             }
@@ -184,7 +184,11 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         await Database.ScriptEvaluateAsync(DeleteScript, [Keys.Stream(cameraId), Keys.Fence(cameraId), Keys.Streams], [cameraId]);
     }
 
-    public int ComparePositions(string? a, string? b) => Position.Parse(a).CompareTo(Position.Parse(b));
+    public int ComparePositions(string? a, string? b) => ParsePosition(a).CompareTo(ParsePosition(b));
+
+    // No position (null or empty) sorts before every entry.
+    private static RedisStreamId ParsePosition(string? text) =>
+        string.IsNullOrEmpty(text) ? default : RedisStreamId.TryParse(text, out var id) ? id : throw new FormatException($"'{text}' is not a stream position");
 
     /// <summary>
     /// Deletes every camera's entries captured before <paramref name="cutoff"/> (<c>XTRIM MINID</c>: an entry's id is
@@ -232,27 +236,5 @@ public sealed class RedisDetectionStreams : IDetectionStreams
     {
         var value = entry[name];
         return value.IsNull ? throw new InvalidDataException($"a stream entry without field '{name}'") : value.ToString();
-    }
-
-    /// <summary>A parsed stream id; null or empty is before every entry.</summary>
-    private readonly record struct Position(ulong Ms, ulong Seq) : IComparable<Position>
-    {
-        public static Position Parse(string? text)
-        {
-            if (string.IsNullOrEmpty(text))
-            {
-                return default;
-            }
-
-            var dash = text.IndexOf('-', StringComparison.Ordinal);
-            var ms = dash < 0 ? text : text[..dash];
-            var seq = dash < 0 ? "0" : text[(dash + 1)..];
-            return ulong.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out var m)
-                && ulong.TryParse(seq, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
-                ? new Position(m, s)
-                : throw new FormatException($"'{text}' is not a stream position");
-        }
-
-        public int CompareTo(Position other) => Ms != other.Ms ? Ms.CompareTo(other.Ms) : Seq.CompareTo(other.Seq);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orleans.Streams;
+using VideoAnalytics.Silo.Cluster;
 
 namespace VideoAnalytics.Silo.Streams.Redis;
 
@@ -37,15 +38,8 @@ public sealed class RedisEntryToken : StreamSequenceToken
     public static RedisEntryToken Parse(string entryId, int eventIndex = 0)
     {
         ArgumentNullException.ThrowIfNull(entryId);
-        var dash = entryId.IndexOf('-', StringComparison.Ordinal);
-        if (dash <= 0
-            || !ulong.TryParse(entryId.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-            || !ulong.TryParse(entryId.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
-        {
-            throw new FormatException($"'{entryId}' is not a Redis Stream entry id");
-        }
-
-        return new RedisEntryToken(ms, seq, eventIndex);
+        var id = RedisStreamId.Parse(entryId);
+        return new RedisEntryToken(id.Milliseconds, id.Sequence, eventIndex);
     }
 
     public RedisEntryToken ForEvent(int eventIndex) => new(Milliseconds, Sequence, eventIndex);
