@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
@@ -10,8 +11,33 @@ namespace VideoAnalytics.Tests.Support;
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
+    // Every process still running, killed when the test run itself ends: a test that throws before it disposes its
+    // services (or a fixture whose start failed half-way) must not leave them running after the run.
+    private static readonly ConcurrentDictionary<Process, byte> Running = new();
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+
+    static ServiceProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var process in Running.Keys)
+            {
+                try
+                {
+                    if (!process.HasExited)
+                    {
+                        process.Kill(entireProcessTree: true);
+                    }
+                }
+                catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // exited meanwhile
+                }
+            }
+        };
+    }
 
     private ServiceProcess(Process process, int port)
     {
@@ -77,6 +103,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+        Running.TryAdd(process, 0);
         var service = new ServiceProcess(process, chosen);
         process.OutputDataReceived += (_, e) => service.Append(e.Data);
         process.ErrorDataReceived += (_, e) => service.Append(e.Data);
@@ -84,7 +111,17 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         if (waitReady)
         {
-            await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
+            try
+            {
+                await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
+            }
+            catch
+            {
+                // The caller never gets the process to dispose: a service left running would load every later test
+                // of the run (seen: three demo cameras still decoding after their tests had failed).
+                await service.DisposeAsync();
+                throw;
+            }
         }
 
         return service;
@@ -150,6 +187,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
 
+        Running.TryRemove(_process, out _);
         _process.Dispose();
     }
 
