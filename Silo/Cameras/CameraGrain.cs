@@ -111,7 +111,8 @@ public sealed partial class CameraGrain(
         StopStatusReports();
         if (last.State != CameraState.Stopped || last.Silo is not null)
         {
-            await statusBoard.ReportAsync(last with { State = CameraState.Stopped, Device = null, Silo = null, UpdatedAt = time.GetUtcNow() });
+            // Switched off: no rates and no error linger from the last report (the last failure stays in LastFailure).
+            await statusBoard.ReportAsync(last.NotStreaming(CameraState.Stopped) with { Device = null, Silo = null, UpdatedAt = time.GetUtcNow() });
         }
 
         this.DeactivateOnIdle();
