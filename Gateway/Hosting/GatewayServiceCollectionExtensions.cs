@@ -45,6 +45,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<CameraRequestValidator>();
         services.AddSingleton<LiveDetectionHub>();
         services.AddHostedService<DemoCameraSeeder>();
+        services.AddHostedService<CameraStateMetrics>();
         return services;
     }
 

@@ -76,6 +76,7 @@ public sealed partial class CameraCapture : IAsyncDisposable
         _logger = logger;
         _silo = silo;
         _cameraTag = new KeyValuePair<string, object?>("camera", spec.Id);
+        metrics.Track(spec.Id); // its grain forgets it when the camera leaves this silo
         _inputRate = new RateWindow(time, RateWindowLength);
         _processedRate = new RateWindow(time, RateWindowLength);
         OpenOptions = new VideoSourceOptions
