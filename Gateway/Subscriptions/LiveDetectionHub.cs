@@ -144,7 +144,7 @@ public sealed partial class LiveDetectionHub : IAsyncDisposable
                 return false;
             }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
             // The registry is briefly away (Redis restarting): the next subscription check asks again.
             LogRegistryFailed(camera.Id, e.Message);
@@ -182,6 +182,14 @@ public sealed partial class LiveDetectionHub : IAsyncDisposable
         {
             while (!stop.IsCancellationRequested)
             {
+                // First thing, and at every renewal: a camera deleted between a subscriber's registry look-up and its
+                // Follow (before the hub could hear the announcement), or whose announcement was missed, is caught
+                // here, even while no silo can be reached to subscribe.
+                if (await CheckDeletedAsync(camera, stop.Token))
+                {
+                    break;
+                }
+
                 try
                 {
                     stream ??= _client.GetStreamProvider(DetectionStreamNames.Provider)
@@ -194,12 +202,6 @@ public sealed partial class LiveDetectionHub : IAsyncDisposable
                             return Task.CompletedTask;
                         });
                         camera.IsLive = true;
-                    }
-
-                    // After subscribing, so a deletion between a subscriber's registry look-up and here is seen.
-                    if (await CheckDeletedAsync(camera, stop.Token))
-                    {
-                        break;
                     }
 
                     await Task.Delay(RenewInterval, stop.Token);
