@@ -1,6 +1,8 @@
 namespace VideoAnalytics.Contracts.Cameras;
 
 /// <summary>A camera's observed condition, as its grain reports it. URLs in <see cref="LastError"/> are redacted.</summary>
+/// <remarks>Everything here describes the camera now: <see cref="LastError"/> is null while it streams (or was switched
+/// off), and the rates are 0 whenever it does not stream. What went wrong last stays in <see cref="LastFailure"/>.</remarks>
 [GenerateSerializer, Immutable]
 public sealed record CameraStatus
 {
@@ -10,17 +12,22 @@ public sealed record CameraStatus
     [Id(1)]
     public CameraState State { get; init; } = CameraState.Starting;
 
+    /// <summary>Why the camera is not streaming (reconnecting, failed, stopped at the end of a file); null while it streams.</summary>
     [Id(2)]
     public string? LastError { get; init; }
+
+    /// <summary>The most recent failure, kept after the camera recovered; null when it never failed in this activation.</summary>
+    [Id(13)]
+    public CameraFailure? LastFailure { get; init; }
 
     [Id(3)]
     public DateTimeOffset? LastFrameAt { get; init; }
 
-    /// <summary>Frames per second read from the source (before sampling down to the target fps).</summary>
+    /// <summary>Frames per second read from the source (before sampling down to the target fps); 0 unless streaming.</summary>
     [Id(4)]
     public double InputFps { get; init; }
 
-    /// <summary>Frames per second analysed and published.</summary>
+    /// <summary>Frames per second analysed and published; 0 unless streaming.</summary>
     [Id(5)]
     public double ProcessedFps { get; init; }
 
@@ -50,4 +57,11 @@ public sealed record CameraStatus
     /// <summary>Fencing epoch of the camera's current activation (every frame it publishes carries it); 0 before any ran.</summary>
     [Id(11)]
     public long Epoch { get; init; }
+
+    /// <summary>
+    /// This status as it reads once the camera is not streaming: no rates (a rate window would otherwise show the
+    /// last seconds' frames for a while), no error unless one is given (a switched-off camera has none).
+    /// </summary>
+    public CameraStatus NotStreaming(CameraState state, string? error = null) =>
+        this with { State = state, InputFps = 0, ProcessedFps = 0, LastError = error };
 }

@@ -15,6 +15,9 @@ namespace VideoAnalytics.Gateway.Apis;
 /// </summary>
 public static class DetectionsApi
 {
+    /// <summary>The SSE event name (WebSocket: the <c>event</c> member) of a subscribed camera's deletion.</summary>
+    public const string CameraDeletedEventName = "camera.deleted";
+
     public static IEndpointRouteBuilder MapDetectionsApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/cameras/{id}/detections", StreamCameraAsync)
@@ -97,6 +100,7 @@ public static class DetectionsApi
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var closedByClient = WatchForCloseAsync(socket, stop);
+        var closeReason = "bye";
         try
         {
             await using var subscription = await DetectionSubscription.StartAsync(streams, live, resume, filter, options.Value.BufferFrames, stop.Token);
@@ -106,11 +110,19 @@ public static class DetectionsApi
                 {
                     FrameEvent frame => JsonSerializer.SerializeToUtf8Bytes(frame.Frame, GatewayJson.Options),
                     GapEvent gap => JsonSerializer.SerializeToUtf8Bytes(new { @event = "gap", gap.CameraId, gap.Missed, gap.FirstMissed, gap.HistoryStartsAt }, GatewayJson.Options),
+                    CameraDeletedEvent deleted => JsonSerializer.SerializeToUtf8Bytes(new { @event = CameraDeletedEventName, deleted.CameraId }, GatewayJson.Options),
                     _ => null,
                 };
                 if (message is not null)
                 {
                     await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, stop.Token);
+                }
+
+                if (item is CameraDeletedEvent { Last: true })
+                {
+                    // Nothing is left to follow: a normal close whose reason says why, rather than silence.
+                    closeReason = "camera deleted";
+                    break;
                 }
             }
         }
@@ -126,7 +138,7 @@ public static class DetectionsApi
             try
             {
                 var status = lifetime.ApplicationStopping.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure;
-                await socket.CloseOutputAsync(status, status == WebSocketCloseStatus.EndpointUnavailable ? "service stopping" : "bye", closing.Token);
+                await socket.CloseOutputAsync(status, status == WebSocketCloseStatus.EndpointUnavailable ? "service stopping" : closeReason, closing.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException)
             {
@@ -224,10 +236,19 @@ public static class DetectionsApi
                         text.Append("event: gap\n");
                         text.Append("data: ").Append(JsonSerializer.Serialize(gap, GatewayJson.Options)).Append("\n\n");
                         break;
+                    case CameraDeletedEvent deleted:
+                        text.Append("event: ").Append(CameraDeletedEventName).Append('\n');
+                        text.Append("data: ").Append(JsonSerializer.Serialize(new { deleted.CameraId }, GatewayJson.Options)).Append("\n\n");
+                        break;
                 }
 
                 await response.WriteAsync(text.ToString(), aborted);
                 await response.Body.FlushAsync(aborted);
+                if (next is CameraDeletedEvent { Last: true })
+                {
+                    // The response ends here: an EventSource that reconnects gets 404 for a camera that is gone.
+                    break;
+                }
             }
         }
         catch (OperationCanceledException)

@@ -21,7 +21,11 @@ public sealed record CameraView
 
     public CameraState State { get; init; }
 
+    /// <summary>Why the camera is not streaming now; null while it streams or is switched off.</summary>
     public string? LastError { get; init; }
+
+    /// <summary>The most recent failure (<c>at</c>, <c>reason</c>), kept after the camera recovered.</summary>
+    public CameraFailure? LastFailure { get; init; }
 
     public DateTimeOffset? LastFrameAt { get; init; }
 
@@ -40,24 +44,32 @@ public sealed record CameraView
 
     public string? Silo { get; init; }
 
-    public static CameraView From(CameraSpec spec, CameraStatus? status) => new()
+    public static CameraView From(CameraSpec spec, CameraStatus? status)
     {
-        Id = spec.Id,
-        Url = UrlRedaction.Redact(spec.Url),
-        Fps = spec.Fps,
-        Model = spec.Model,
-        MinScore = spec.MinScore,
-        Classes = spec.Classes,
-        Enabled = spec.Enabled,
-        State = !spec.Enabled ? CameraState.Stopped : status?.State ?? CameraState.Starting,
-        LastError = UrlRedaction.Redact(status?.LastError) is { Length: > 0 } error ? error : null,
-        LastFrameAt = status?.LastFrameAt,
-        InputFps = status?.InputFps ?? 0,
-        ProcessedFps = status?.ProcessedFps ?? 0,
-        FramesCaptured = status?.FramesCaptured ?? 0,
-        FramesProcessed = status?.FramesProcessed ?? 0,
-        FramesDropped = status?.FramesDropped ?? 0,
-        Device = status?.Device,
-        Silo = status?.Silo,
-    };
+        // A camera just switched off may still have a streaming report on the board until its grain stops: it reads
+        // as stopped, and so without rates or an error.
+        var state = !spec.Enabled ? CameraState.Stopped : status?.State ?? CameraState.Starting;
+        var streaming = state == CameraState.Streaming;
+        return new()
+        {
+            Id = spec.Id,
+            Url = UrlRedaction.Redact(spec.Url),
+            Fps = spec.Fps,
+            Model = spec.Model,
+            MinScore = spec.MinScore,
+            Classes = spec.Classes,
+            Enabled = spec.Enabled,
+            State = state,
+            LastError = spec.Enabled && UrlRedaction.Redact(status?.LastError) is { Length: > 0 } error ? error : null,
+            LastFailure = status?.LastFailure is { } failure ? failure with { Reason = UrlRedaction.Redact(failure.Reason) } : null,
+            LastFrameAt = status?.LastFrameAt,
+            InputFps = streaming ? status?.InputFps ?? 0 : 0,
+            ProcessedFps = streaming ? status?.ProcessedFps ?? 0 : 0,
+            FramesCaptured = status?.FramesCaptured ?? 0,
+            FramesProcessed = status?.FramesProcessed ?? 0,
+            FramesDropped = status?.FramesDropped ?? 0,
+            Device = status?.Device,
+            Silo = status?.Silo,
+        };
+    }
 }

@@ -36,7 +36,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.Configure<JsonOptions>(o => GatewayJson.Configure(o.SerializerOptions));
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddApiDocumentation());
         services.AddGatewaySecurity(configuration);
         services.AddOptions<SubscriptionOptions>().Bind(configuration.GetSection(SubscriptionOptions.Section));
         services.AddOptions<LiveOptions>().Bind(configuration.GetSection(LiveOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -45,6 +45,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<CameraRequestValidator>();
         services.AddSingleton<LiveDetectionHub>();
         services.AddHostedService<DemoCameraSeeder>();
+        services.AddHostedService<CameraStateMetrics>();
         return services;
     }
 

@@ -11,7 +11,8 @@ namespace VideoAnalytics.Gateway.Subscriptions;
 /// to history, which has every frame. So there is no gap and no duplicate, and the pipeline never waits for a
 /// subscriber: one that is slow, or resumes far back, is served from history at its own pace. Only frames that
 /// retention deleted before the subscriber read them are lost, and a <see cref="GapEvent"/> says how many and where
-/// the retained history starts.
+/// the retained history starts. A camera that is deleted ends its reader with a <see cref="CameraDeletedEvent"/>
+/// (the last of them marked <see cref="CameraDeletedEvent.Last"/>), so subscribers are told rather than left waiting.
 /// </summary>
 public sealed class DetectionSubscription : IAsyncDisposable
 {
@@ -29,6 +30,7 @@ public sealed class DetectionSubscription : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Dictionary<string, string?> _delivered;
     private readonly List<Task> _readers = [];
+    private int _camerasLeft;
 
     private DetectionSubscription(
         IDetectionStreams streams, Dictionary<string, string?> after, SubscriptionFilter filter, int bufferFrames, CancellationToken cancellationToken)
@@ -36,6 +38,7 @@ public sealed class DetectionSubscription : IAsyncDisposable
         _streams = streams;
         _filter = filter;
         _delivered = new Dictionary<string, string?>(after, StringComparer.Ordinal);
+        _camerasLeft = after.Count;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _buffer = Channel.CreateBounded<SubscriptionEvent>(
             new BoundedChannelOptions(bufferFrames) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
@@ -184,6 +187,14 @@ public sealed class DetectionSubscription : IAsyncDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                if (feed.IsDeleted)
+                {
+                    // Its history went with it: this is the camera's final word to the subscriber.
+                    var last = Interlocked.Decrement(ref _camerasLeft) == 0;
+                    await _buffer.Writer.WriteAsync(new CameraDeletedEvent(camera, last), cancellationToken);
+                    return;
+                }
+
                 IReadOnlyList<StreamEntry> entries;
                 try
                 {

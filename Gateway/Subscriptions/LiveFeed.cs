@@ -25,11 +25,16 @@ public sealed class LiveFeed : IDisposable
     /// <summary>Whether the camera's Orleans subscription is in place (frames arrive here as they are published).</summary>
     public bool IsLive => Camera.IsLive;
 
+    /// <summary>The camera was deleted: no frame will come, and <see cref="Frames"/> is complete.</summary>
+    public bool IsDeleted => Camera.IsDeleted;
+
     public ChannelReader<LiveDetection> Frames => _frames.Reader;
 
     internal LiveDetectionHub.CameraFeeds Camera { get; set; } = null!;
 
     internal void Offer(LiveDetection item) => _frames.Writer.TryWrite(item);
+
+    internal void Complete() => _frames.Writer.TryComplete();
 
     public void Dispose()
     {

@@ -15,3 +15,9 @@ public sealed record FrameEvent(string CameraId, string Position, DetectionFrame
 /// <paramref name="HistoryStartsAt"/>, and the frames from there follow this notice.
 /// </summary>
 public sealed record GapEvent(string CameraId, long? Missed, string? FirstMissed, string? HistoryStartsAt) : SubscriptionEvent(CameraId);
+
+/// <summary>
+/// <paramref name="CameraId"/> was deleted: nothing more will come from it. <paramref name="Last"/> is true when it was
+/// the subscription's last camera, and the subscriber's stream ends after this event.
+/// </summary>
+public sealed record CameraDeletedEvent(string CameraId, bool Last) : SubscriptionEvent(CameraId);

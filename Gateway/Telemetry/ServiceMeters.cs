@@ -13,6 +13,7 @@ public static class ServiceMeters
     public static IReadOnlyList<string> Meters { get; } =
     [
         PipelineTelemetryNames.Meter,
+        CameraStateMetrics.MeterName,
         OrleansMeterName,
     ];
 

@@ -15,6 +15,7 @@ public sealed partial class CameraCapture
         private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly ReconnectBackoff _backoff;
         private readonly FrameSampler _sampler;
+        private readonly FailureLogThrottle _failureLog;
         private CameraSpec _spec;
         private CapturedFrame? _held;
         private double _fileOffset;
@@ -33,6 +34,7 @@ public sealed partial class CameraCapture
             _spec = grain._spec;
             _sampler = new FrameSampler(_spec.Fps);
             _backoff = new ReconnectBackoff(grain._options.ReconnectInitialDelay, grain._options.ReconnectMaxDelay, grain._time);
+            _failureLog = new FailureLogThrottle(grain._time);
         }
 
         public Task Exited => _exited.Task;
@@ -122,7 +124,10 @@ public sealed partial class CameraCapture
                 _grain.Publish(_generation, state, message);
                 var delay = _backoff.Schedule();
                 _grain._metrics.Reconnects.Add(1, _grain._cameraTag);
-                CameraLog.Retrying(_grain._logger, _grain.Id, state.ToString(), message, _backoff.Attempts, delay);
+                if (_failureLog.ShouldLog(message, out var suppressed))
+                {
+                    CameraLog.Retrying(_grain._logger, _grain.Id, state.ToString(), message, _backoff.Attempts, delay, suppressed);
+                }
                 Sleep(delay);
             }
         }
@@ -276,6 +281,11 @@ public sealed partial class CameraCapture
         private void OnFirstFrame(VideoSource video, CameraSource source, FrameInfo info)
         {
             _backoff.Reset();
+            if (_failureLog.Recovered() is > 0 and var failures)
+            {
+                CameraLog.Recovered(_grain._logger, _grain.Id, failures);
+            }
+
             if (_grain.CurrentState != CameraState.Streaming)
             {
                 _grain.Publish(_generation, CameraState.Streaming, null);

@@ -52,6 +52,7 @@ public sealed partial class CameraCapture : IAsyncDisposable
     private int _generation;
     private CameraState _state = CameraState.Starting;
     private string? _lastError;
+    private CameraFailure? _lastFailure;
     private long _lastFrameUtcTicks;
     private long _framesRead;
     private long _framesCaptured;
@@ -75,6 +76,7 @@ public sealed partial class CameraCapture : IAsyncDisposable
         _logger = logger;
         _silo = silo;
         _cameraTag = new KeyValuePair<string, object?>("camera", spec.Id);
+        metrics.Track(spec.Id); // its grain forgets it when the camera leaves this silo
         _inputRate = new RateWindow(time, RateWindowLength);
         _processedRate = new RateWindow(time, RateWindowLength);
         OpenOptions = new VideoSourceOptions
@@ -103,11 +105,17 @@ public sealed partial class CameraCapture : IAsyncDisposable
         {
             CameraState state;
             string? error;
+            CameraFailure? failure;
             lock (_gate)
             {
                 state = _state;
                 error = _lastError;
+                failure = _lastFailure;
             }
+
+            // Rates describe frames flowing now: a camera that stopped or lost its source reads 0 at once, not
+            // the tail of its rate window.
+            var streaming = state == CameraState.Streaming;
 
             var lastFrame = Interlocked.Read(ref _lastFrameUtcTicks);
             var processed = _slot.Processed;
@@ -116,9 +124,10 @@ public sealed partial class CameraCapture : IAsyncDisposable
                 Id = Id,
                 State = state,
                 LastError = error,
+                LastFailure = failure,
                 LastFrameAt = lastFrame == 0 ? null : new DateTimeOffset(lastFrame, TimeSpan.Zero),
-                InputFps = _inputRate.Rate(Interlocked.Read(ref _framesRead)),
-                ProcessedFps = _processedRate.Rate(processed),
+                InputFps = streaming ? _inputRate.Rate(Interlocked.Read(ref _framesRead)) : 0,
+                ProcessedFps = streaming ? _processedRate.Rate(processed) : 0,
                 FramesCaptured = Interlocked.Read(ref _framesCaptured),
                 FramesProcessed = processed,
                 FramesDropped = _slot.Dropped,
@@ -263,6 +272,7 @@ public sealed partial class CameraCapture : IAsyncDisposable
             _generation++;
             _state = CameraState.Reconnecting;
             _lastError = $"watchdog: a read blocked for {blocked.TotalSeconds:0.#} s; the source was abandoned";
+            _lastFailure = new CameraFailure { At = _time.GetUtcNow(), Reason = _lastError };
             StartLoopLocked(replacesStuckLoop: true);
         }
 
@@ -272,7 +282,12 @@ public sealed partial class CameraCapture : IAsyncDisposable
 
     private bool IsCurrent(int generation) => !_stopping && Volatile.Read(ref _generation) == generation;
 
-    /// <summary>Sets state (and error, when given) unless <paramref name="generation"/> was superseded.</summary>
+    /// <summary>Sets state and error unless <paramref name="generation"/> was superseded.</summary>
+    /// <remarks>
+    /// <see cref="CameraStatus.LastError"/> says what is wrong now, so a camera that streams again (or starts a new
+    /// source, or was switched off) shows none: an operator reading "streaming" next to last night's error would
+    /// chase a fault that healed. The failure itself stays visible as <see cref="CameraStatus.LastFailure"/>.
+    /// </remarks>
     private void Publish(int generation, CameraState state, string? error)
     {
         lock (_gate)
@@ -283,9 +298,17 @@ public sealed partial class CameraCapture : IAsyncDisposable
             }
 
             _state = state;
-            if (error is not null)
+            _lastError = error is null ? null : UrlRedaction.Redact(error);
+            if (_lastError is not null && state is CameraState.Reconnecting or CameraState.Failed)
             {
-                _lastError = UrlRedaction.Redact(error);
+                _lastFailure = new CameraFailure { At = _time.GetUtcNow(), Reason = _lastError };
+            }
+
+            if (state != CameraState.Streaming)
+            {
+                // The next streaming spell measures its own frames, not a window reaching back before the outage.
+                _inputRate.Clear();
+                _processedRate.Clear();
             }
         }
     }

@@ -80,6 +80,7 @@ public sealed partial class CameraGrain(
         if (!placement.BelongsHere(Id))
         {
             await StopCaptureAsync("placement moves it to another silo");
+            metrics.Forget(Id);
             this.DeactivateOnIdle();
             return CameraRunResult.Moving;
         }
@@ -107,11 +108,13 @@ public sealed partial class CameraGrain(
     {
         var last = _capture is not null ? CurrentStatus(_capture) : await statusBoard.GetAsync(Id) ?? new CameraStatus { Id = Id };
         await StopCaptureAsync("disabled");
+        metrics.Forget(Id);
         await UnregisterReminderAsync();
         StopStatusReports();
         if (last.State != CameraState.Stopped || last.Silo is not null)
         {
-            await statusBoard.ReportAsync(last with { State = CameraState.Stopped, Device = null, Silo = null, UpdatedAt = time.GetUtcNow() });
+            // Switched off: no rates and no error linger from the last report (the last failure stays in LastFailure).
+            await statusBoard.ReportAsync(last.NotStreaming(CameraState.Stopped) with { Device = null, Silo = null, UpdatedAt = time.GetUtcNow() });
         }
 
         this.DeactivateOnIdle();
@@ -120,6 +123,7 @@ public sealed partial class CameraGrain(
     public async Task RemoveAsync()
     {
         await StopCaptureAsync("removed");
+        metrics.Forget(Id); // a deleted camera's series leave /metrics with it
         await UnregisterReminderAsync();
         StopStatusReports();
         await streams.DeleteAsync(Id);
@@ -177,6 +181,7 @@ public sealed partial class CameraGrain(
     {
         StopStatusReports();
         await StopCaptureAsync(reason.ReasonCode == DeactivationReasonCode.ShuttingDown ? "the silo is stopping" : reason.Description);
+        metrics.Forget(Id);
     }
 
     private async Task StartCaptureAsync(CameraSpec spec)

@@ -11,8 +11,12 @@ internal static partial class CameraLog
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Camera {CameraId} streaming from {Source}: {Width}x{Height} at {SourceFps:F1} fps ({Backend}), sampled to {TargetFps:F1} fps")]
     public static partial void Streaming(ILogger logger, string cameraId, string source, int width, int height, double sourceFps, string backend, double targetFps);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Camera {CameraId} source failed ({State}): {Error}; retry {Attempt} in {Delay}")]
-    public static partial void Retrying(ILogger logger, string cameraId, string state, string error, int attempt, TimeSpan delay);
+    // Backed off by FailureLogThrottle: {Suppressed} counts the retries of this failure that were not logged.
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Camera {CameraId} source failed ({State}): {Error}; retry {Attempt} in {Delay} ({Suppressed} similar failures not logged since the last line)")]
+    public static partial void Retrying(ILogger logger, string cameraId, string state, string error, int attempt, TimeSpan delay, int suppressed);
+
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "Camera {CameraId} recovered after {Failures} failed attempts")]
+    public static partial void Recovered(ILogger logger, string cameraId, int failures);
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Camera {CameraId} refused: {Error}")]
     public static partial void Refused(ILogger logger, string cameraId, string error);

@@ -342,7 +342,7 @@ public sealed partial class InferenceWorker : IDisposable
         var queueMs = _time.GetElapsedTime(frame.CapturedTicks, batchStart).TotalMilliseconds;
         var totalMs = _time.GetElapsedTime(frame.CapturedTicks).TotalMilliseconds;
         _metrics.FramesProcessed.Add(1, new KeyValuePair<string, object?>("camera", slot.CameraId));
-        _metrics.CaptureToPublish.Record(totalMs, new KeyValuePair<string, object?>("camera", slot.CameraId));
+        _metrics.CaptureToPublish.Record(totalMs, new KeyValuePair<string, object?>("device", Key));
         return new DetectionFrame
         {
             CameraId = slot.CameraId,

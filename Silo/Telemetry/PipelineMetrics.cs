@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using VideoAnalytics.Contracts.Telemetry;
 
@@ -9,34 +10,42 @@ namespace VideoAnalytics.Silo.Telemetry;
 /// inference took it; <c>stale</c>: older than the staleness limit; <c>sampled</c> is not a drop — frames
 /// skipped to reach the target fps are simply not captured).
 /// </summary>
+/// <remarks>
+/// A silo reports the cameras it runs: a camera's series start when its capture starts here (<see cref="Track"/>) and
+/// end when its grain leaves the silo — removed, switched off, moved — (<see cref="Forget"/>); a camera that starts
+/// again counts from 0, which Prometheus' <c>rate</c> and <c>increase</c> read as a counter reset. Per-camera counters
+/// are <see cref="CameraCounter"/>s for that reason; the capture-to-publish latency is tagged by device, not camera,
+/// because a histogram cannot drop a series.
+/// </remarks>
 public sealed class PipelineMetrics : IDisposable
 {
     public const string MeterName = PipelineTelemetryNames.Meter;
 
     private readonly Meter _meter;
+    private readonly ConcurrentDictionary<string, byte> _tracked = new(StringComparer.Ordinal);
 
     public PipelineMetrics(IMeterFactory? meterFactory = null)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        FramesCaptured = _meter.CreateCounter<long>("va.camera.frames.captured", "{frame}", "Frames decoded from camera sources and handed to inference");
-        FramesDropped = _meter.CreateCounter<long>("va.camera.frames.dropped", "{frame}", "Frames dropped before inference, by reason");
-        FramesProcessed = _meter.CreateCounter<long>("va.camera.frames.processed", "{frame}", "Frames analysed and published");
-        Reconnects = _meter.CreateCounter<long>("va.camera.reconnects", "{reconnect}", "Source reconnect attempts");
-        Detections = _meter.CreateCounter<long>("va.detections", "{detection}", "Published detections by camera and class");
+        FramesCaptured = CreateCameraCounter("va.camera.frames.captured", null, "{frame}", "Frames decoded from camera sources and handed to inference");
+        FramesDropped = CreateCameraCounter("va.camera.frames.dropped", "reason", "{frame}", "Frames dropped before inference, by reason");
+        FramesProcessed = CreateCameraCounter("va.camera.frames.processed", null, "{frame}", "Frames analysed and published");
+        Reconnects = CreateCameraCounter("va.camera.reconnects", null, "{reconnect}", "Source reconnect attempts");
+        Detections = CreateCameraCounter("va.detections", "class", "{detection}", "Published detections by camera and class");
         BatchSize = _meter.CreateHistogram<int>("va.inference.batch.size", "{frame}", "Frames per inference batch");
         InferenceLatency = _meter.CreateHistogram<double>("va.inference.latency", "ms", "Model run time per batch (pre-processing, session, decode)");
-        CaptureToPublish = _meter.CreateHistogram<double>("va.pipeline.capture_to_publish", "ms", "Capture to publication latency per frame");
+        CaptureToPublish = _meter.CreateHistogram<double>("va.pipeline.capture_to_publish", "ms", "Capture to publication latency per frame, by inference device");
     }
 
-    public Counter<long> FramesCaptured { get; }
+    public CameraCounter FramesCaptured { get; }
 
-    public Counter<long> FramesDropped { get; }
+    public CameraCounter FramesDropped { get; }
 
-    public Counter<long> FramesProcessed { get; }
+    public CameraCounter FramesProcessed { get; }
 
-    public Counter<long> Reconnects { get; }
+    public CameraCounter Reconnects { get; }
 
-    public Counter<long> Detections { get; }
+    public CameraCounter Detections { get; }
 
     public Histogram<int> BatchSize { get; }
 
@@ -48,5 +57,27 @@ public sealed class PipelineMetrics : IDisposable
     public void ObserveGauge(string name, string unit, string description, Func<IEnumerable<Measurement<long>>> observe) =>
         _meter.CreateObservableGauge(name, observe, unit, description);
 
+    /// <summary>The camera runs on this silo from now on: its counters count.</summary>
+    public void Track(string camera) => _tracked[camera] = 0;
+
+    /// <summary>The camera left this silo: its series are no longer reported (and frames still in flight not counted).</summary>
+    public void Forget(string camera)
+    {
+        _tracked.TryRemove(camera, out _);
+        foreach (var counter in new[] { FramesCaptured, FramesDropped, FramesProcessed, Reconnects, Detections })
+        {
+            counter.Forget(camera);
+        }
+    }
+
+    internal bool IsTracked(string camera) => _tracked.ContainsKey(camera);
+
     public void Dispose() => _meter.Dispose();
+
+    private CameraCounter CreateCameraCounter(string name, string? tag, string unit, string description)
+    {
+        var counter = new CameraCounter(this, tag);
+        _meter.CreateObservableCounter(name, counter.Observe, unit, description);
+        return counter;
+    }
 }

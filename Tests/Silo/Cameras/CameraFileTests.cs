@@ -110,7 +110,7 @@ public sealed class CameraFileTests(CameraMediaFixture media)
 
             if (mine && reason)
             {
-                Interlocked.Add(ref replaced, value);
+                Interlocked.Exchange(ref replaced, value); // an observable counter reports its total
             }
         });
         listener.Start();
@@ -119,6 +119,7 @@ public sealed class CameraFileTests(CameraMediaFixture media)
         await Eventually.Until(() => camera.Consumer.Slot.Dropped >= 20, Patience, "20 drops", camera.Describe);
 
         Assert.InRange(camera.Consumer.Slot.Buffers, 1, 3);
+        listener.RecordObservableInstruments();
         Assert.True(Interlocked.Read(ref replaced) >= 20, $"metric counted {replaced} replaced drops");
         var status = camera.Status;
         Assert.True(status.FramesDropped >= 20);

@@ -37,6 +37,7 @@ internal sealed class TestCluster : IAsyncDisposable
         _connection = new ClusterRedis(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<ClusterRedis>.Instance);
         Streams = new RedisDetectionStreams(_connection, Microsoft.Extensions.Options.Options.Create(new StreamOptions()));
         Status = new RedisCameraStatusBoard(_connection);
+        Registry = new RedisCameraRegistry(_connection);
     }
 
     public RedisServer Redis { get; }
@@ -48,6 +49,9 @@ internal sealed class TestCluster : IAsyncDisposable
     public RedisDetectionStreams Streams { get; }
 
     public RedisCameraStatusBoard Status { get; }
+
+    /// <summary>The cluster's registry as another process sees it (changes made here reach the services only through Redis).</summary>
+    public RedisCameraRegistry Registry { get; }
 
     public Dictionary<string, ServiceProcess> Silos { get; } = new(StringComparer.Ordinal);
 

@@ -1,0 +1,144 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace VideoAnalytics.Gateway.Apis;
+
+/// <summary>
+/// Completes the OpenAPI document (<c>/openapi/v1.json</c>) with what the generator cannot see: the query parameters
+/// each route reads and the ProblemDetails responses it can answer, per operation (the routes' <c>WithName</c>).
+/// </summary>
+/// <remarks>
+/// Why a table here rather than parameters in the handlers' signatures: the handlers read the query themselves
+/// (<see cref="QueryValues"/>, the subscription parser) so that a bad value is a 400 whose <c>detail</c> starts with
+/// the parameter's name, which ASP.NET Core's own binding failure (a bare 400) cannot do. Each shared parameter is
+/// written once below. A route added without an entry simply gets no extra parameters; the OpenAPI test names the
+/// routes that must have them.
+/// </remarks>
+public static class ApiDocumentation
+{
+    private const string ProblemSchema = "ProblemDetails";
+
+    private static readonly QueryParameter From = new("from", "string",
+        "Subscriptions: resume after this stream position (an SSE id; Last-Event-ID wins). History and stats: the start of the range, ISO 8601 (default an hour before to).");
+
+    private static readonly QueryParameter To = new("to", "string", "The end of the range, ISO 8601 such as 2026-11-21T08:00:00Z (default now).", "date-time");
+    private static readonly QueryParameter Classes = new("classes", "string", "Comma-separated class names to keep (the model's labels, e.g. circle,square); all when omitted.");
+    private static readonly QueryParameter MinScore = new("minScore", "number", "Keep detections scoring at least this, 0..1.");
+    private static readonly QueryParameter OnlyWithDetections = new("onlyWithDetections", "boolean", "true: skip frames without a detection left after the filters.");
+    private static readonly QueryParameter Cameras = new("cameras", "string", "Comma-separated camera ids; all cameras when omitted.");
+    private static readonly QueryParameter Limit = new("limit", "integer", "At most this many frames, 1..10000 (default 100).");
+    private static readonly QueryParameter Bucket = new("bucket", "string", "Bucket length: 10s, 60s, 5m, 1h (default 60s; at most 1440 buckets).");
+    private static readonly QueryParameter Model = new("model", "string", "The model to run (a file name in Inference:ModelsDirectory); default Inference:DefaultModel.");
+
+    private static readonly QueryParameter[] Subscription = [From, Classes, MinScore, OnlyWithDetections];
+
+    /// <summary>Operation id → (query parameters, problem responses besides 401/403).</summary>
+    private static readonly Dictionary<string, (QueryParameter[] Query, int[] Problems)> Operations = new(StringComparer.Ordinal)
+    {
+        ["GetCamera"] = ([], [404]),
+        ["CreateCamera"] = ([], [400, 409, 413, 415]),
+        ["ReplaceCamera"] = ([], [400, 404, 413, 415]),
+        ["PatchCamera"] = ([], [400, 404, 413, 415]),
+        ["DeleteCamera"] = ([], [404]),
+        ["StreamCameraDetections"] = (Subscription, [400, 404]),
+        ["StreamDetections"] = ([Cameras, .. Subscription], [400, 404]),
+        ["StreamDetectionsWebSocket"] = ([Cameras, .. Subscription], [400, 404]),
+        ["GetCameraHistory"] = ([From, To, Classes, Limit], [400, 404]),
+        ["GetDetectionStats"] = ([Cameras, From, To, Bucket], [400, 404]),
+        ["DetectImage"] = ([Model, MinScore], [400, 413, 415]),
+        ["GetCameraSnapshot"] = ([], [404, 503]),
+        ["GetCameraLiveMjpeg"] = ([], [404, 503]),
+    };
+
+    private static readonly Dictionary<int, string> Reasons = new()
+    {
+        [400] = "A bad query value or body; detail names the field.",
+        [404] = "No such camera.",
+        [409] = "A camera with this id exists.",
+        [413] = "The body is over Security:MaxRequestBodyBytes.",
+        [415] = "The body's media type is not one this route takes.",
+        [503] = "No analysed frame arrived within Live:FrameTimeout.",
+    };
+
+    /// <summary>Adds the transformer to the OpenAPI options.</summary>
+    public static OpenApiOptions AddApiDocumentation(this OpenApiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.AddOperationTransformer(TransformAsync);
+    }
+
+    private static async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.OperationId is null || !Operations.TryGetValue(operation.OperationId, out var described))
+        {
+            return;
+        }
+
+        foreach (var query in described.Query)
+        {
+            operation.Parameters ??= [];
+            if (!operation.Parameters.Any(p => p.Name == query.Name && p.In == ParameterLocation.Query))
+            {
+                operation.Parameters.Add(query.ToOpenApi());
+            }
+        }
+
+        if (described.Problems.Length == 0)
+        {
+            return;
+        }
+
+        var document = context.Document;
+        if (document is not null)
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            if (!document.Components.Schemas.ContainsKey(ProblemSchema))
+            {
+                document.Components.Schemas[ProblemSchema] = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, cancellationToken);
+            }
+        }
+
+        operation.Responses ??= [];
+        foreach (var status in described.Problems)
+        {
+            var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (operation.Responses.ContainsKey(code) && status == 400)
+            {
+                continue; // the generator's own 400 (a validation problem) stays
+            }
+
+            operation.Responses[code] = new OpenApiResponse
+            {
+                Description = Reasons[status],
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
+                },
+            };
+        }
+    }
+
+    private sealed record QueryParameter(string Name, string Type, string Description, string? Format = null)
+    {
+        public OpenApiParameter ToOpenApi() => new()
+        {
+            Name = Name,
+            In = ParameterLocation.Query,
+            Required = false,
+            Description = Description,
+            Schema = new OpenApiSchema
+            {
+                Type = Type switch
+                {
+                    "number" => JsonSchemaType.Number,
+                    "integer" => JsonSchemaType.Integer,
+                    "boolean" => JsonSchemaType.Boolean,
+                    _ => JsonSchemaType.String,
+                },
+                Format = Format,
+            },
+        };
+    }
+}
