@@ -1,3 +1,5 @@
+using VideoAnalytics.Contracts.Analytics;
+
 namespace VideoAnalytics.Contracts.Cameras;
 
 /// <summary>
@@ -34,8 +36,18 @@ public sealed record CameraSpec
     [Id(6)]
     public bool Enabled { get; init; } = true;
 
+    /// <summary>Areas whose occupancy is counted and whose entries and exits are events (<see cref="SceneRules"/>).</summary>
+    [Id(7)]
+    public IReadOnlyList<ZoneSpec> Zones { get; init; } = [];
+
+    /// <summary>Counting lines whose crossings are events, by direction.</summary>
+    [Id(8)]
+    public IReadOnlyList<LineSpec> Lines { get; init; } = [];
+
     /// <summary>Value equality including the class list (records compare lists by reference).</summary>
     public bool SameAs(CameraSpec? other) =>
         other is not null && Id == other.Id && Url == other.Url && Fps.Equals(other.Fps) && Model == other.Model
-        && MinScore.Equals(other.MinScore) && Enabled == other.Enabled && Classes.SequenceEqual(other.Classes);
+        && MinScore.Equals(other.MinScore) && Enabled == other.Enabled && Classes.SequenceEqual(other.Classes)
+        && Zones.Count == other.Zones.Count && Zones.Zip(other.Zones).All(z => z.First.SameAs(z.Second))
+        && Lines.Count == other.Lines.Count && Lines.Zip(other.Lines).All(l => l.First.SameAs(l.Second));
 }

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using System.Globalization;
+using VideoAnalytics.Contracts.Analytics;
 using VideoAnalytics.Contracts.Cameras;
 
 namespace VideoAnalytics.Gateway.Cameras;
@@ -72,6 +74,10 @@ public sealed partial class CameraRequestValidator(IGrainFactory grains)
             }
         }
 
+        var zones = request.Zones is { } zoneRequests ? ToZones(zoneRequests, errors) : existing?.Zones ?? [];
+        var lines = request.Lines is { } lineRequests ? ToLines(lineRequests, errors) : existing?.Lines ?? [];
+        SceneRules.Validate(zones, lines, labels, classes, errors);
+
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -86,8 +92,87 @@ public sealed partial class CameraRequestValidator(IGrainFactory grains)
             MinScore = minScore,
             Classes = [.. classes],
             Enabled = request.Enabled ?? existing?.Enabled ?? true,
+            Zones = zones,
+            Lines = lines,
         }, errors);
     }
+
+    // The request's shapes (points as [x, y] pairs) become specs; what the shape itself gets wrong is reported here,
+    // the rest (bounds, self-intersection, names, classes) by SceneRules.
+    private static List<ZoneSpec> ToZones(IReadOnlyList<ZoneRequest?> requests, Dictionary<string, string[]> errors)
+    {
+        var zones = new List<ZoneSpec>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var field = string.Create(CultureInfo.InvariantCulture, $"zones[{i}]");
+            if (requests[i] is not { } zone)
+            {
+                errors[field] = ["a zone is an object {name, polygon, classes?, point?}"];
+                continue;
+            }
+
+            var polygon = new List<FramePoint>(zone.Polygon?.Count ?? 0);
+            foreach (var point in zone.Polygon ?? [])
+            {
+                if (ToPoint(point) is not { } p)
+                {
+                    errors[field + ".polygon"] = [$"point {polygon.Count} is not a pair [x, y]"];
+                    break;
+                }
+
+                polygon.Add(p);
+            }
+
+            zones.Add(new ZoneSpec
+            {
+                Name = zone.Name ?? string.Empty,
+                Polygon = polygon,
+                Classes = [.. zone.Classes ?? []],
+                Point = zone.Point ?? ReferencePoint.BottomCenter,
+            });
+        }
+
+        return zones;
+    }
+
+    private static List<LineSpec> ToLines(IReadOnlyList<LineRequest?> requests, Dictionary<string, string[]> errors)
+    {
+        var lines = new List<LineSpec>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var field = string.Create(CultureInfo.InvariantCulture, $"lines[{i}]");
+            if (requests[i] is not { } line)
+            {
+                errors[field] = ["a line is an object {name, from, to, classes?, point?}"];
+                continue;
+            }
+
+            var from = ToPoint(line.From);
+            var to = ToPoint(line.To);
+            if (from is null)
+            {
+                errors[field + ".from"] = ["from is required: a pair [x, y]"];
+            }
+
+            if (to is null)
+            {
+                errors[field + ".to"] = ["to is required: a pair [x, y]"];
+            }
+
+            lines.Add(new LineSpec
+            {
+                Name = line.Name ?? string.Empty,
+                From = from ?? default,
+                To = to ?? default,
+                Classes = [.. line.Classes ?? []],
+                Point = line.Point ?? ReferencePoint.BottomCenter,
+            });
+        }
+
+        return lines;
+    }
+
+    private static FramePoint? ToPoint(double[]? pair) => pair is [var x, var y] ? new FramePoint(x, y) : null;
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex IdPattern();

@@ -1,3 +1,4 @@
+using VideoAnalytics.Contracts.Analytics;
 using VideoAnalytics.Contracts.Cameras;
 
 namespace VideoAnalytics.Gateway.Cameras;
@@ -18,6 +19,10 @@ public sealed record CameraView
     public IReadOnlyList<string> Classes { get; init; } = [];
 
     public bool Enabled { get; init; }
+
+    public IReadOnlyList<ZoneSpec> Zones { get; init; } = [];
+
+    public IReadOnlyList<LineSpec> Lines { get; init; } = [];
 
     public CameraState State { get; init; }
 
@@ -59,6 +64,8 @@ public sealed record CameraView
             MinScore = spec.MinScore,
             Classes = spec.Classes,
             Enabled = spec.Enabled,
+            Zones = spec.Zones,
+            Lines = spec.Lines,
             State = state,
             LastError = spec.Enabled && UrlRedaction.Redact(status?.LastError) is { Length: > 0 } error ? error : null,
             LastFailure = status?.LastFailure is { } failure ? failure with { Reason = UrlRedaction.Redact(failure.Reason) } : null,

@@ -1,3 +1,4 @@
+using VideoAnalytics.Contracts.Analytics;
 using VideoAnalytics.Contracts.Cameras;
 
 namespace VideoAnalytics.Tests.Silo.Contracts;
@@ -27,6 +28,21 @@ public abstract class CameraRegistryContract
         Assert.True(await registry.RemoveAsync("a"));
         Assert.False(await registry.RemoveAsync("a"));
         Assert.Null(await registry.GetAsync("a"));
+    }
+
+    [Fact]
+    public async Task Zones_and_lines_are_kept_as_registered()
+    {
+        var registry = await CreateAsync();
+        var spec = Spec("scene") with
+        {
+            Zones = [new ZoneSpec { Name = "bay", Polygon = [new(0.1, 0.2), new(0.6, 0.2), new(0.35, 0.9)], Classes = ["circle"], Point = ReferencePoint.Center }],
+            Lines = [new LineSpec { Name = "door", From = new(0, 0.5), To = new(1, 0.5) }],
+        };
+        Assert.True(await registry.AddAsync(spec));
+        var read = await registry.GetAsync("scene");
+        Assert.True(spec.SameAs(read), "the zones and lines read back differ from those registered");
+        Assert.False(spec.SameAs(read! with { Lines = [] }));
     }
 
     [Fact]
