@@ -84,7 +84,17 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         if (waitReady)
         {
-            await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
+            try
+            {
+                await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
+            }
+            catch
+            {
+                // The caller never gets the service to dispose: a gateway that was slow to get ready (a loaded machine)
+                // kept running after its fixture failed, and loaded the machine further for every later start.
+                await service.DisposeAsync();
+                throw;
+            }
         }
 
         return service;
