@@ -11,6 +11,7 @@ import { apiFetch, apiKey, cameraPath, describeFailure, problemOf, setApiKey } f
 import { CountsChart } from './counts-chart.js';
 import { CameraGrid } from './grid-view.js';
 import { HealthPanel } from './health.js';
+import { idLabel } from './id-label.js';
 import { LiveView } from './live-view.js';
 
 const camerasEveryMs = 2000;
@@ -57,9 +58,16 @@ const removeArmedUntil = new Map();
 // ---- address fragment ----
 
 function readFragment() {
-  const text = decodeURIComponent(location.hash.replace(/^#/, ''));
-  if (!text.includes('=')) {
-    return { camera: text || null, view: null };
+  const raw = location.hash.replace(/^#/, '');
+  if (!raw.includes('=')) {
+    let id = raw;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      // a stray % : take the text as it is
+    }
+
+    return { camera: id || null, view: null };
   }
 
   const values = new URLSearchParams(location.hash.slice(1));
@@ -99,9 +107,8 @@ function setView(next, write = true) {
   const gridShown = next === 'grid';
   $('grid-view').hidden = !gridShown;
   document.querySelector('main.layout').hidden = gridShown;
-  const toggle = $('view-toggle');
-  toggle.setAttribute('aria-pressed', String(gridShown));
-  toggle.textContent = gridShown ? 'Single view' : 'Grid view';
+  // The button names the view it switches to.
+  $('view-toggle').textContent = gridShown ? 'Single view' : 'Grid view';
   if (gridShown) {
     live.show(null); // its detection stream and MJPEG would hold two of the browser's six connections
     grid.start();
@@ -353,8 +360,8 @@ function createRow(id) {
   const name = document.createElement('button');
   name.type = 'button';
   name.className = 'camera-name';
-  name.textContent = id;
-  name.title = id; // the whole id, where the cell shows it cut short with an ellipsis
+  idLabel(name, id);
+  name.title = id; // the whole id, where the cell shows it cut short
   name.setAttribute('aria-pressed', 'false');
   name.addEventListener('click', () => select(id, true));
   const model = document.createElement('span');

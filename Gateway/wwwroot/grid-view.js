@@ -4,6 +4,7 @@
 // dozen endless MJPEG downloads would starve the camera list, the detection stream and the snapshots themselves.
 
 import { apiFetch, cameraPath } from './api.js';
+import { idLabel } from './id-label.js';
 
 const workers = 2;
 const pauseMs = 1000; // after a full round, before the next
@@ -96,15 +97,17 @@ export class CameraGrid {
     message.className = 'tile-message';
     picture.append(image, message);
 
+    // The badge sits on the picture, so the id has the tile's whole width.
+    const state = document.createElement('span');
+    state.className = 'state tile-state';
+    picture.append(state);
     const caption = document.createElement('div');
     caption.className = 'tile-caption';
     const name = document.createElement('span');
     name.className = 'tile-name';
-    name.textContent = id;
+    idLabel(name, id);
     name.title = id;
-    const state = document.createElement('span');
-    state.className = 'state';
-    caption.append(name, state);
+    caption.append(name);
 
     open.append(picture, caption);
     root.append(open);
@@ -114,7 +117,7 @@ export class CameraGrid {
   #updateTile(tile, camera) {
     tile.camera = camera;
     tile.state.textContent = camera.state;
-    tile.state.className = `state state-${camera.state}`;
+    tile.state.className = `state tile-state state-${camera.state}`;
     tile.root.dataset.state = camera.state;
     tile.root.title = camera.lastError && camera.state !== 'streaming' ? `${camera.id}: ${camera.lastError}` : camera.id;
     if (camera.state !== 'streaming' && tile.image.hidden) {

@@ -118,14 +118,29 @@ public sealed partial class DashboardTests
             var page = await OpenAsync(fixture.Gateway, errors);
             await Expect(page.Locator("#camera-rows tr.camera-row")).ToHaveCountAsync(all.Length, new() { Timeout = Timeout });
 
-            // Long ids: one line each, cut with an ellipsis, the whole id in the tooltip.
+            // Long ids: one line each, cut in the middle with an ellipsis (these differ only at the end, which stays
+            // visible), the whole id in the tooltip and the text.
             var name = page.Locator($"#camera-rows tr[data-camera-id='{ids[0]}'] .camera-name");
             Assert.Equal(ids[0], await name.GetAttributeAsync("title"));
-            var shape = await name.EvaluateAsync<JsonElement>(
-                "(el) => ({ lines: Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)), cut: el.scrollWidth > el.clientWidth, overflow: getComputedStyle(el).textOverflow })");
+            Assert.Equal(ids[0], await name.TextContentAsync());
+            var shape = await name.EvaluateAsync<JsonElement>("""
+                (el) => {
+                  const head = el.querySelector('.id-head'), tail = el.querySelector('.id-tail');
+                  const box = el.getBoundingClientRect(), end = tail.getBoundingClientRect();
+                  return {
+                    lines: Math.round(box.height / parseFloat(getComputedStyle(el).lineHeight)),
+                    cut: head.scrollWidth > head.clientWidth,
+                    overflow: getComputedStyle(head).textOverflow,
+                    tail: tail.textContent,
+                    tailShown: end.width > 0 && end.right <= box.right + 1 && end.right <= el.closest('th').getBoundingClientRect().right + 1,
+                  };
+                }
+                """);
             Assert.Equal(1, shape.GetProperty("lines").GetInt32());
-            Assert.True(shape.GetProperty("cut").GetBoolean(), "this long id should be cut short in a 1280 px window");
+            Assert.True(shape.GetProperty("cut").GetBoolean(), $"this long id should be cut short in a 1280 px window: {shape}");
             Assert.Equal("ellipsis", shape.GetProperty("overflow").GetString());
+            Assert.Equal("ids-01", shape.GetProperty("tail").GetString());
+            Assert.True(shape.GetProperty("tailShown").GetBoolean(), $"the end of the id is not visible: {shape}");
 
             // The filter narrows the list to matching ids.
             await page.GetByLabel("Filter cameras by id").FillAsync("long-ids-0");
