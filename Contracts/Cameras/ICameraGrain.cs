@@ -27,10 +27,11 @@ public interface ICameraGrain : IGrainWithStringKey
     Task<CameraStatus> GetStatusAsync();
 
     /// <summary>
-    /// The camera's next analysed frame with its detections drawn, as a JPEG; null when the camera is not running or
-    /// no frame was analysed within <paramref name="timeout"/>. Frames are drawn and encoded only while someone waits.
+    /// The camera's next analysed frame as a JPEG, with its detections drawn when <paramref name="drawBoxes"/> (else
+    /// the picture as captured, for a viewer that draws the boxes itself); null when the camera is not running or no
+    /// frame was analysed within <paramref name="timeout"/>. Frames are drawn and encoded only while someone waits.
     /// Interleaves with the grain's other calls: waiting for a frame holds up no control call.
     /// </summary>
     [AlwaysInterleave]
-    Task<AnnotatedFrame?> NextAnnotatedFrameAsync(TimeSpan timeout);
+    Task<AnnotatedFrame?> NextAnnotatedFrameAsync(TimeSpan timeout, bool drawBoxes);
 }

@@ -9,7 +9,9 @@ namespace VideoAnalytics.Gateway.Apis;
 
 /// <summary>
 /// Annotated pictures of a camera: a JPEG snapshot of its next analysed frame, and an MJPEG stream
-/// (multipart/x-mixed-replace, what an &lt;img&gt; tag plays) at most <see cref="LiveOptions.MaxFps"/>.
+/// (multipart/x-mixed-replace, what an &lt;img&gt; tag plays) at most <see cref="LiveOptions.MaxFps"/>. Boxes and
+/// labels are drawn in unless <c>?boxes=false</c>: a viewer that draws the detection stream itself (the dashboard's
+/// overlay) asks for the clean picture, so it shows one set of boxes and can switch them off.
 /// Each frame comes from the camera's grain on the silo running it (<see cref="ICameraGrain.NextAnnotatedFrameAsync"/>),
 /// drawn and encoded there only while someone watches; one grain call per frame sent.
 /// </summary>
@@ -23,12 +25,12 @@ public static class LiveApi
     {
         endpoints.MapGet("/api/cameras/{id}/snapshot.jpg", SnapshotAsync)
             .WithTags("Live").WithName("GetCameraSnapshot")
-            .WithSummary("The camera's latest analysed frame as a JPEG with boxes and labels drawn; 503 when no frame arrives in time.")
+            .WithSummary("The camera's next analysed frame as a JPEG with boxes and labels drawn (?boxes=false: without); 503 when no frame arrives in time.")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
             .RequireAuthorization(GatewayPolicies.Viewer);
         endpoints.MapGet("/api/cameras/{id}/live.mjpeg", LiveAsync)
             .WithTags("Live").WithName("GetCameraLiveMjpeg")
-            .WithSummary("MJPEG (multipart/x-mixed-replace) of annotated frames at a capped rate.")
+            .WithSummary("MJPEG (multipart/x-mixed-replace) of annotated frames (?boxes=false: clean frames) at a capped rate.")
             .Produces(StatusCodes.Status200OK, contentType: "multipart/x-mixed-replace")
             .RequireAuthorization(GatewayPolicies.Viewer);
         return endpoints;
@@ -42,8 +44,13 @@ public static class LiveApi
             return Problems.NotFound($"no camera '{id}'");
         }
 
+        if (!QueryValues.TryBool(context.Request.Query, "boxes", true, out var boxes, out var error))
+        {
+            return Problems.BadRequest(error!);
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        var frame = await NextAsync(grains, id, options.Value.FrameTimeout, stop.Token);
+        var frame = await NextAsync(grains, id, boxes, options.Value.FrameTimeout, stop.Token);
         if (frame is null)
         {
             return NoFrame(id, options.Value);
@@ -62,10 +69,15 @@ public static class LiveApi
             return Problems.NotFound($"no camera '{id}'");
         }
 
+        if (!QueryValues.TryBool(context.Request.Query, "boxes", true, out var boxes, out var error))
+        {
+            return Problems.BadRequest(error!);
+        }
+
         var settings = options.Value;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var token = stop.Token;
-        var frame = await NextAsync(grains, id, settings.FrameTimeout, token);
+        var frame = await NextAsync(grains, id, boxes, settings.FrameTimeout, token);
         if (frame is null)
         {
             return NoFrame(id, settings);
@@ -94,7 +106,7 @@ public static class LiveApi
                     await Task.Delay(wait, token);
                 }
 
-                frame = await NextAsync(grains, id, settings.FrameTimeout, token);
+                frame = await NextAsync(grains, id, boxes, settings.FrameTimeout, token);
             }
         }
         catch (OperationCanceledException)
@@ -105,12 +117,12 @@ public static class LiveApi
         return Results.Empty;
     }
 
-    private static async Task<AnnotatedFrame?> NextAsync(IGrainFactory grains, string id, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<AnnotatedFrame?> NextAsync(IGrainFactory grains, string id, bool boxes, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // The grain gives up after the timeout by itself; the extra margin only covers a silo that stopped answering.
         try
         {
-            return await grains.GetGrain<ICameraGrain>(id).NextAnnotatedFrameAsync(timeout).WaitAsync(timeout + CallMargin, cancellationToken);
+            return await grains.GetGrain<ICameraGrain>(id).NextAnnotatedFrameAsync(timeout, boxes).WaitAsync(timeout + CallMargin, cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -32,6 +32,11 @@ public static partial class QueryValues
             (string text, out double parsed) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed)
                 && double.IsFinite(parsed) && parsed >= min && parsed <= max);
 
+    /// <summary><c>true</c> or <c>false</c> (any case); empty gives <paramref name="fallback"/>.</summary>
+    public static bool TryBool(IQueryCollection query, string name, bool fallback, out bool value, out string? error) =>
+        TryValue(query, name, fallback, out value, out error, $"{name} must be true or false",
+            (string text, out bool parsed) => bool.TryParse(text, out parsed));
+
     /// <summary>A duration written <c>10s</c>, <c>5m</c>, <c>1h</c> (or a bare number of seconds).</summary>
     public static bool TryDuration(string text, out TimeSpan value)
     {

@@ -15,6 +15,18 @@ public static class DashboardExtensions
     public static WebApplication UseDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // Browsers, bookmarks and link previews ask for /favicon.ico whatever the page links: serve the page's SVG
+        // icon there too (served as image/svg+xml, which browsers take for a favicon) rather than a 404.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.Equals("/favicon.ico", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Request.Path = "/favicon.svg";
+            }
+
+            return next(context);
+        });
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {

@@ -1,9 +1,18 @@
-// The dashboard: cameras and their state, the live view of one camera, detection counts, service health, and
-// adding/removing cameras. Plain ES modules against the gateway's HTTP API; every optional route may be missing.
+// The dashboard: cameras and their state, the live view of one camera or a grid of all of them, detection counts,
+// service health, and adding, editing, enabling/disabling and removing cameras. Plain ES modules against the
+// gateway's HTTP API; every optional route may be missing.
+//
+// The address fragment says what is shown, so a view can be bookmarked or shared: #camera=<id> watches that camera
+// (a bare #<id> works too), #view=grid shows the grid, both as #camera=<id>&view=grid. Without a camera in the
+// fragment the page watches the first streaming camera in the list's order (ids sorted), else the first camera, until
+// the operator chooses one; choosing one writes it into the fragment.
 
 import { apiFetch, apiKey, cameraPath, describeFailure, problemOf, setApiKey } from './api.js';
 import { CountsChart } from './counts-chart.js';
+import { editCamera, forgetCamera, onCameraSaved } from './camera-form.js';
+import { CameraGrid } from './grid-view.js';
 import { HealthPanel } from './health.js';
+import { idLabel } from './id-label.js';
 import { LiveView } from './live-view.js';
 
 const camerasEveryMs = 2000;
@@ -33,9 +42,88 @@ const health = new HealthPanel({
   note: $('health-note'),
 });
 
+onCameraSaved(() => refreshCameras());
+const grid = new CameraGrid({ list: $('grid-tiles'), summary: $('grid-summary') }, (id) => {
+  select(id, true);
+  setView('single');
+});
+
 let cameras = [];
+let selectedId = null;
 let chosenByOperator = false;
+let view = 'single';
+let wantedCamera = null; // named by the fragment, applied once the camera list is known
+let notice = ''; // a standing banner line the camera refresh must not wipe
 const removeArmedUntil = new Map();
+
+// ---- address fragment ----
+
+function readFragment() {
+  const raw = location.hash.replace(/^#/, '');
+  if (!raw.includes('=')) {
+    let id = raw;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      // a stray % : take the text as it is
+    }
+
+    return { camera: id || null, view: null };
+  }
+
+  const values = new URLSearchParams(location.hash.slice(1));
+  return { camera: values.get('camera') || null, view: values.get('view') };
+}
+
+function writeFragment() {
+  const values = new URLSearchParams();
+  if (selectedId && chosenByOperator) {
+    values.set('camera', selectedId);
+  }
+
+  if (view === 'grid') {
+    values.set('view', 'grid');
+  }
+
+  const hash = values.toString();
+  // replaceState: no history entry per click, and no hashchange event back to us.
+  history.replaceState(null, '', hash ? `#${hash}` : `${location.pathname}${location.search}`);
+}
+
+function applyFragment() {
+  const wanted = readFragment();
+  wantedCamera = wanted.camera;
+  setView(wanted.view === 'grid' ? 'grid' : 'single', false);
+  if (cameras.length > 0) {
+    chooseCamera();
+  }
+}
+
+window.addEventListener('hashchange', applyFragment);
+
+// ---- single view or grid ----
+
+function setView(next, write = true) {
+  view = next;
+  const gridShown = next === 'grid';
+  $('grid-view').hidden = !gridShown;
+  document.querySelector('main.layout').hidden = gridShown;
+  // The button names the view it switches to.
+  $('view-toggle').textContent = gridShown ? 'Single view' : 'Grid view';
+  if (gridShown) {
+    live.show(null); // its detection stream and MJPEG would hold two of the browser's six connections
+    grid.start();
+  } else {
+    grid.stop();
+    live.show(selectedId);
+  }
+
+  if (write) {
+    writeFragment();
+  }
+}
+
+$('view-toggle').addEventListener('click', () => setView(view === 'grid' ? 'single' : 'grid'));
 
 // ---- API key ----
 
@@ -52,7 +140,10 @@ $('key-clear').addEventListener('click', () => {
 });
 
 function reconnect() {
-  live.show(live.cameraId, true);
+  if (view === 'single') {
+    live.show(selectedId, true);
+  }
+
   refreshCameras();
   counts.refresh();
   health.refresh();
@@ -89,30 +180,69 @@ async function refreshCameras() {
   }
 
   cameras = await response.json();
-  banner('');
+  banner(notice);
   $('connection').textContent = `Connected · updated ${new Date().toLocaleTimeString([], { hourCycle: 'h23' })}`;
   $('connection').className = 'connection ok';
   renderCameras();
   chooseCamera();
 }
 
-function chooseCamera() {
-  const current = cameras.find((c) => c.id === live.cameraId);
-  if (!current || !chosenByOperator) {
-    const preferred = current ?? cameras.find((c) => c.state === 'streaming') ?? cameras[0] ?? null;
-    select(preferred?.id ?? null, false);
-  }
-
-  live.cameraStatus(cameras.find((c) => c.id === live.cameraId));
+function displayOrder() {
+  return [...cameras].sort((a, b) => a.id.localeCompare(b.id));
 }
 
-function select(id, byOperator) {
-  if (byOperator) {
-    chosenByOperator = true;
+function chooseCamera() {
+  if (wantedCamera !== null) {
+    const id = wantedCamera;
+    wantedCamera = null;
+    if (cameras.some((c) => c.id === id)) {
+      notice = '';
+      select(id, true, false);
+    } else {
+      notice = `The address names camera "${id}", which does not exist; showing another.`;
+      chosenByOperator = false;
+    }
+
+    banner(notice);
   }
 
-  live.show(id);
-  counts.setCamera(id);
+  let current = cameras.find((c) => c.id === selectedId);
+  if (!current) {
+    chosenByOperator = false; // the chosen camera was removed
+  }
+
+  if (!chosenByOperator && current?.state !== 'streaming') {
+    // The default: the first streaming camera, re-evaluated while none is streaming (all still starting, say).
+    const ordered = displayOrder();
+    current = ordered.find((c) => c.state === 'streaming') ?? current ?? ordered[0] ?? null;
+    select(current?.id ?? null, false);
+  }
+
+  live.cameraStatus(current);
+  liveActions(current);
+}
+
+function select(id, byOperator, write = true) {
+  if (byOperator) {
+    chosenByOperator = true;
+    notice = '';
+    banner('');
+  }
+
+  if (id !== selectedId || byOperator) {
+    selectedId = id;
+    if (view === 'single') {
+      live.show(id);
+    }
+
+    counts.setCamera(id);
+  }
+
+  if (byOperator && write) {
+    writeFragment();
+  }
+
+  liveActions(cameras.find((c) => c.id === id));
   for (const row of $('camera-rows').querySelectorAll('tr.camera-row')) {
     const selected = row.dataset.cameraId === id;
     row.classList.toggle('selected', selected);
@@ -127,7 +257,8 @@ function renderCameras() {
   const body = $('camera-rows');
   const existing = new Map([...body.querySelectorAll('tr.camera-row')].map((row) => [row.dataset.cameraId, row]));
   const wanted = [];
-  for (const camera of [...cameras].sort((a, b) => a.id.localeCompare(b.id))) {
+  const ordered = displayOrder();
+  for (const camera of ordered) {
     const row = existing.get(camera.id) ?? createRow(camera.id);
     existing.delete(camera.id);
     updateRow(row, camera);
@@ -144,10 +275,81 @@ function renderCameras() {
   }
 
   $('cameras-empty').hidden = cameras.length > 0;
-  const streaming = cameras.filter((c) => c.state === 'streaming').length;
-  $('cameras-summary').textContent = cameras.length ? `${streaming} of ${cameras.length} streaming` : '';
   $('known-models').replaceChildren(...[...new Set(cameras.map((c) => c.model))].map((m) => new Option(m)));
+  applyFilter();
+  grid.setCameras(ordered);
 }
+
+// The filter hides rows whose id lacks the text (any case); with two dozen cameras it beats scrolling.
+function applyFilter() {
+  const text = $('camera-filter').value.trim().toLowerCase();
+  let shown = 0;
+  for (const row of $('camera-rows').querySelectorAll('tr.camera-row')) {
+    const match = row.dataset.cameraId.toLowerCase().includes(text);
+    shown += match ? 1 : 0;
+    row.hidden = !match;
+    row.errorRow.hidden = !match || row.errorRow.querySelector('.camera-error').textContent === '';
+  }
+
+  const streaming = cameras.filter((c) => c.state === 'streaming').length;
+  $('cameras-summary').textContent = cameras.length
+    ? `${streaming} of ${cameras.length} streaming${text ? ` · ${shown} shown` : ''}`
+    : '';
+  $('cameras-unmatched').hidden = cameras.length === 0 || shown > 0;
+}
+
+$('camera-filter').addEventListener('input', applyFilter);
+
+// ---- the watched camera's actions: edit, enable/disable ----
+
+function liveActions(camera) {
+  const edit = $('camera-edit');
+  const enable = $('camera-enable');
+  edit.hidden = !camera;
+  enable.hidden = !camera;
+  if (!camera) {
+    return;
+  }
+
+  edit.setAttribute('aria-label', `Edit camera ${camera.id}`);
+  enable.textContent = camera.enabled ? 'Disable' : 'Enable';
+  enable.setAttribute('aria-label', `${camera.enabled ? 'Disable' : 'Enable'} camera ${camera.id}`);
+  enable.title = camera.enabled ? 'Stop running it; it stays registered' : 'Run it again';
+}
+
+$('camera-edit').addEventListener('click', () => {
+  const camera = cameras.find((c) => c.id === selectedId);
+  if (camera) {
+    editCamera(camera);
+  }
+});
+
+$('camera-enable').addEventListener('click', async () => {
+  const camera = cameras.find((c) => c.id === selectedId);
+  if (!camera) {
+    return;
+  }
+
+  const button = $('camera-enable');
+  button.disabled = true;
+  try {
+    const response = await apiFetch(cameraPath(camera.id), {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ enabled: !camera.enabled }),
+    });
+    if (!response.ok) {
+      banner(`Could not ${camera.enabled ? 'disable' : 'enable'} ${camera.id}: ${describeFailure(response, await problemOf(response))}`);
+      return;
+    }
+
+    await refreshCameras();
+  } catch {
+    banner(`Could not change ${camera.id}: the gateway cannot be reached.`);
+  } finally {
+    button.disabled = false;
+  }
+});
 
 function createRow(id) {
   const row = document.createElement('tr');
@@ -159,8 +361,8 @@ function createRow(id) {
   const name = document.createElement('button');
   name.type = 'button';
   name.className = 'camera-name';
-  name.textContent = id;
-  name.title = `Watch ${id}`;
+  idLabel(name, id);
+  name.title = id; // the whole id, where the cell shows it cut short
   name.setAttribute('aria-pressed', 'false');
   name.addEventListener('click', () => select(id, true));
   const model = document.createElement('span');
@@ -229,7 +431,8 @@ function updateRow(row, camera) {
   const processed = Number(camera.processedFps ?? 0).toFixed(1);
   const input = Number(camera.inputFps ?? 0).toFixed(1);
   fpsCell.textContent = `${processed} / ${input}`;
-  fpsCell.title = `analysed ${processed} fps, read ${input} fps, target ${camera.fps} fps`;
+  // The dropped count too: a narrow screen hides its column.
+  fpsCell.title = `analysed ${processed} fps, read ${input} fps, target ${camera.fps} fps; ${Number(camera.framesDropped ?? 0).toLocaleString()} dropped`;
   dropCell.textContent = Number(camera.framesDropped ?? 0).toLocaleString();
   dropCell.title = `${Number(camera.framesCaptured ?? 0).toLocaleString()} captured, ${Number(camera.framesProcessed ?? 0).toLocaleString()} analysed`;
   row.title = camera.lastFrameAt ? `last frame ${new Date(camera.lastFrameAt).toLocaleTimeString([], { hourCycle: 'h23' })}` : 'no frame yet';
@@ -263,6 +466,8 @@ async function removeClicked(id, button) {
   }
 
   if (response.ok || response.status === 404) {
+    forgetCamera(id);
+
     cameras = cameras.filter((c) => c.id !== id);
     renderCameras();
     chooseCamera();
@@ -273,107 +478,6 @@ async function removeClicked(id, button) {
     button.classList.remove('danger');
   }
 }
-
-// ---- add-camera form ----
-
-const form = $('camera-form');
-
-function fieldErrors(errors) {
-  const byField = new Map(Object.entries(errors ?? {}).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(' ') : String(v)]));
-  let first = null;
-  for (const slot of form.querySelectorAll('[data-error-for]')) {
-    const field = slot.dataset.errorFor;
-    const message = byField.get(field.toLowerCase()) ?? '';
-    byField.delete(field.toLowerCase());
-    slot.textContent = message;
-    const input = form.elements[field];
-    input.setAttribute('aria-invalid', String(message !== ''));
-    if (message && !first) {
-      first = input;
-    }
-  }
-
-  first?.focus();
-  return [...byField.values()]; // errors for fields the form does not have
-}
-
-function formStatus(text, kind) {
-  const el = $('form-status');
-  el.textContent = text;
-  el.className = `form-status ${kind ?? ''}`;
-}
-
-form.addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const value = (name) => form.elements[name].value.trim();
-  const errors = {};
-  const body = { id: value('id'), url: value('url') };
-  if (!body.id) {
-    errors.id = 'Id is required.';
-  }
-
-  if (!body.url) {
-    errors.url = 'URL is required.';
-  }
-
-  for (const name of ['fps', 'minScore']) {
-    const input = form.elements[name];
-    if (input.validity.badInput) {
-      errors[name] = 'Enter a number.';
-    } else if (input.value !== '') {
-      body[name] = Number(input.value);
-    }
-  }
-
-  if (value('model')) {
-    body.model = value('model');
-  }
-
-  const classes = value('classes').split(',').map((c) => c.trim()).filter((c) => c !== '');
-  if (classes.length > 0) {
-    body.classes = classes;
-  }
-
-  if (Object.keys(errors).length > 0) {
-    fieldErrors(errors);
-    formStatus('Fix the marked fields.', 'bad');
-    return;
-  }
-
-  const submit = $('cam-submit');
-  submit.disabled = true;
-  formStatus('Adding…');
-  try {
-    const response = await apiFetch('/api/cameras', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (response.status === 201) {
-      fieldErrors({});
-      form.reset();
-      formStatus(`Camera ${body.id} added; it starts within a few seconds.`, 'ok');
-      await refreshCameras();
-      return;
-    }
-
-    const problem = await problemOf(response);
-    if (response.status === 400 && problem.errors) {
-      const other = fieldErrors(problem.errors);
-      formStatus(other.length ? other.join(' ') : 'The gateway refused some fields: see the messages above.', 'bad');
-    } else if (response.status === 409) {
-      fieldErrors({ id: problem.detail ?? `A camera ${body.id} already exists.` });
-      formStatus('Choose another id.', 'bad');
-    } else {
-      fieldErrors({});
-      formStatus(describeFailure(response, problem), 'bad');
-    }
-  } catch {
-    formStatus('The gateway cannot be reached.', 'bad');
-  } finally {
-    submit.disabled = false;
-  }
-});
 
 // ---- polling ----
 
@@ -390,6 +494,7 @@ function every(ms, task) {
   run();
 }
 
+applyFragment();
 every(camerasEveryMs, refreshCameras);
 every(countsEveryMs, () => counts.refresh());
 every(healthEveryMs, () => health.refresh());

@@ -1,6 +1,8 @@
 // The live view of one camera: a picture when the gateway serves one (MJPEG, else polled snapshots, else a dark
 // stage), and a canvas overlay drawing the boxes of the camera's detection stream (SSE), scaled from source-frame
 // pixels to the displayed size. The overlay works without any picture: it is the detection stream made visible.
+// The picture is asked for clean (?boxes=false): the gateway would otherwise burn its own boxes in, and the page
+// would show two sets per object (the overlay's a little later than the picture's) with a toggle that hides only one.
 
 import { apiFetch, cameraPath, keyedUrl } from './api.js';
 import { clearedContext } from './canvas.js';
@@ -295,7 +297,7 @@ export class LiveView {
         this.#pollSnapshots(token); // no MJPEG here: try snapshots
       }
     };
-    image.src = keyedUrl(cameraPath(this.#camera, '/live.mjpeg'));
+    image.src = keyedUrl(cameraPath(this.#camera, '/live.mjpeg'), { boxes: 'false' });
   }
 
   async #pollSnapshots(token) {
@@ -305,7 +307,7 @@ export class LiveView {
     while (token === this.#videoToken) {
       let response;
       try {
-        response = await apiFetch(cameraPath(this.#camera, '/snapshot.jpg'));
+        response = await apiFetch(cameraPath(this.#camera, '/snapshot.jpg?boxes=false'));
       } catch {
         response = null; // gateway unreachable: keep trying
       }

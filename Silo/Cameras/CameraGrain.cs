@@ -141,7 +141,7 @@ public sealed partial class CameraGrain(
     public async Task<CameraStatus> GetStatusAsync() =>
         _capture is not null ? CurrentStatus(_capture) : await statusBoard.GetAsync(Id) ?? new CameraStatus { Id = Id, State = CameraState.Stopped };
 
-    public async Task<AnnotatedFrame?> NextAnnotatedFrameAsync(TimeSpan timeout)
+    public async Task<AnnotatedFrame?> NextAnnotatedFrameAsync(TimeSpan timeout, bool drawBoxes)
     {
         if (_capture is null || timeout <= TimeSpan.Zero)
         {
@@ -151,7 +151,7 @@ public sealed partial class CameraGrain(
         using var waiting = new CancellationTokenSource(timeout < LongestFrameWait ? timeout : LongestFrameWait);
         try
         {
-            return await tap.NextAsync(Id, waiting.Token);
+            return await tap.NextAsync(Id, drawBoxes, waiting.Token);
         }
         catch (OperationCanceledException)
         {

@@ -11,7 +11,9 @@ namespace VideoAnalytics.Silo.Pipeline;
 /// next analysed frame of a camera; the inference worker checks <see cref="HasWatchers"/> (one volatile read)
 /// per published frame and only when someone waits for that camera copies the pixels, after which drawing
 /// and encoding run on the thread pool. With nobody watching the pipeline pays nothing and allocates nothing.
-/// All watchers of a camera waiting at the same time share one encode.
+/// All watchers of a camera waiting at the same time share one encode per kind: frames with the boxes drawn, and
+/// clean frames for a viewer that draws the boxes itself (the dashboard's overlay, which can then be switched off).
+/// Both kinds of one frame come from one copy of its pixels: the clean JPEG is encoded before the boxes are drawn.
 /// </summary>
 public sealed class AnnotatedFrameTap
 {
@@ -24,15 +26,18 @@ public sealed class AnnotatedFrameTap
     /// <summary>Whether anyone at all waits for a frame; the grain reads this before anything else.</summary>
     public bool HasWatchers => Volatile.Read(ref _waiting) > 0;
 
-    /// <summary>The next analysed frame of <paramref name="cameraId"/>, drawn and encoded.</summary>
-    public Task<AnnotatedFrame> NextAsync(string cameraId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next analysed frame of <paramref name="cameraId"/>, encoded; with its detections drawn when
+    /// <paramref name="drawBoxes"/>, else the picture as captured.
+    /// </summary>
+    public Task<AnnotatedFrame> NextAsync(string cameraId, bool drawBoxes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cameraId);
         var watchers = _cameras.GetOrAdd(cameraId, _ => new Watchers());
         var waiter = new TaskCompletionSource<AnnotatedFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (watchers)
         {
-            watchers.Waiting.Add(waiter);
+            watchers.Queue(drawBoxes).Add(waiter);
         }
 
         Interlocked.Increment(ref _waiting);
@@ -43,7 +48,7 @@ public sealed class AnnotatedFrameTap
                 bool removed;
                 lock (watchers)
                 {
-                    removed = watchers.Waiting.Remove(waiter);
+                    removed = watchers.Queue(drawBoxes).Remove(waiter);
                 }
 
                 // Only the side that removed the waiter (this or Offer) accounts for it.
@@ -70,51 +75,56 @@ public sealed class AnnotatedFrameTap
             return;
         }
 
-        List<TaskCompletionSource<AnnotatedFrame>> waiting;
+        List<TaskCompletionSource<AnnotatedFrame>> drawn, clean;
         lock (watchers)
         {
-            if (watchers.Waiting.Count == 0)
+            if (watchers.Drawn.Count == 0 && watchers.Clean.Count == 0)
             {
                 return;
             }
 
-            waiting = watchers.Waiting;
-            watchers.Waiting = [];
+            (drawn, clean) = (watchers.Drawn, watchers.Clean);
+            (watchers.Drawn, watchers.Clean) = ([], []);
         }
 
-        Interlocked.Add(ref _waiting, -waiting.Count);
+        Interlocked.Add(ref _waiting, -(drawn.Count + clean.Count));
         var length = frame.Length;
         var pixels = ArrayPool<byte>.Shared.Rent(length);
         frame.Pixels.AsSpan(0, length).CopyTo(pixels);
         var layout = BgrLayout.Packed(frame.Width, frame.Height);
         var painter = _painters.GetOrAdd(result.Model, _ => new BoxPainter(labels));
-        ThreadPool.UnsafeQueueUserWorkItem(_ => Annotate(pixels, layout, result, painter, waiting), null);
+        ThreadPool.UnsafeQueueUserWorkItem(_ => Annotate(pixels, layout, result, painter, drawn, clean), null);
     }
 
-    private static void Annotate(byte[] pixels, BgrLayout layout, DetectionFrame result, BoxPainter painter, List<TaskCompletionSource<AnnotatedFrame>> waiting)
+    private static void Annotate(
+        byte[] pixels, BgrLayout layout, DetectionFrame result, BoxPainter painter,
+        List<TaskCompletionSource<AnnotatedFrame>> drawn, List<TaskCompletionSource<AnnotatedFrame>> clean)
     {
         try
         {
-            var boxes = new LabeledBox[result.Detections.Count];
-            for (var i = 0; i < boxes.Length; i++)
+            var image = pixels.AsSpan(0, (int)layout.RequiredBytes);
+            if (clean.Count > 0)
             {
-                var d = result.Detections[i];
-                boxes[i] = new LabeledBox(d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2, d.Score, d.ClassId);
+                // Before the boxes are drawn into the same pixels.
+                Complete(clean, Encode(image, layout, result));
             }
 
-            var image = pixels.AsSpan(0, (int)layout.RequiredBytes);
-            painter.Draw(image, layout, boxes);
-            var jpeg = new ArrayBufferWriter<byte>(Math.Max(4096, layout.Width * layout.Height / 4));
-            ImageCodec.EncodeJpeg(image, layout, JpegQuality, jpeg);
-            var annotated = new AnnotatedFrame(result.CameraId!, result.FrameIndex, result.Timestamp, jpeg.WrittenSpan.ToArray());
-            foreach (var waiter in waiting)
+            if (drawn.Count > 0)
             {
-                waiter.TrySetResult(annotated);
+                var boxes = new LabeledBox[result.Detections.Count];
+                for (var i = 0; i < boxes.Length; i++)
+                {
+                    var d = result.Detections[i];
+                    boxes[i] = new LabeledBox(d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2, d.Score, d.ClassId);
+                }
+
+                painter.Draw(image, layout, boxes);
+                Complete(drawn, Encode(image, layout, result));
             }
         }
         catch (Exception e) when (e is OpenCvException or ArgumentException)
         {
-            foreach (var waiter in waiting)
+            foreach (var waiter in drawn.Concat(clean))
             {
                 waiter.TrySetException(e);
             }
@@ -125,8 +135,29 @@ public sealed class AnnotatedFrameTap
         }
     }
 
+    private static AnnotatedFrame Encode(ReadOnlySpan<byte> image, BgrLayout layout, DetectionFrame result)
+    {
+        var jpeg = new ArrayBufferWriter<byte>(Math.Max(4096, layout.Width * layout.Height / 4));
+        ImageCodec.EncodeJpeg(image, layout, JpegQuality, jpeg);
+        return new AnnotatedFrame(result.CameraId!, result.FrameIndex, result.Timestamp, jpeg.WrittenSpan.ToArray());
+    }
+
+    private static void Complete(List<TaskCompletionSource<AnnotatedFrame>> waiting, AnnotatedFrame frame)
+    {
+        foreach (var waiter in waiting)
+        {
+            waiter.TrySetResult(frame);
+        }
+    }
+
     private sealed class Watchers
     {
-        public List<TaskCompletionSource<AnnotatedFrame>> Waiting { get; set; } = [];
+        /// <summary>Waiting for the next frame with its boxes drawn.</summary>
+        public List<TaskCompletionSource<AnnotatedFrame>> Drawn { get; set; } = [];
+
+        /// <summary>Waiting for the next frame as captured.</summary>
+        public List<TaskCompletionSource<AnnotatedFrame>> Clean { get; set; } = [];
+
+        public List<TaskCompletionSource<AnnotatedFrame>> Queue(bool drawBoxes) => drawBoxes ? Drawn : Clean;
     }
 }

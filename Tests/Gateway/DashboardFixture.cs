@@ -38,6 +38,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>The demo clip; also a valid URL for cameras added in tests (it lies under the media root).</summary>
     public string Clip => Path.Combine(_root, "media", "clip.mp4");
 
+    /// <summary>A uniformly grey clip under the media root: on its picture every coloured pixel is a drawn box.</summary>
+    public string GreyClip => Path.Combine(_root, "media", "grey.mp4");
+
     /// <summary>A 320x240 JPEG, for tests that stand in for the picture routes.</summary>
     public string Picture => Path.Combine(_root, "media", "picture.jpg");
 
@@ -50,6 +53,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         MediaFixture.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-t", "4", "-c:v", "libx264",
             "-preset", "ultrafast", "-pix_fmt", "yuv420p", Clip);
         MediaFixture.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1", Picture);
+        MediaFixture.Ffmpeg("-f", "lavfi", "-i", "color=c=0x808080:size=320x240:rate=10", "-t", "4", "-c:v", "libx264",
+            "-preset", "ultrafast", "-pix_fmt", "yuv420p", GreyClip);
 
         // The browser starts while the gateways do; whichever fails, nothing is left running.
         var browserStart = StartBrowserAsync(Directory.CreateDirectory(Path.Combine(_root, "chromium-profile")).FullName);

@@ -12,7 +12,8 @@ namespace VideoAnalytics.Tests.Gateway;
 /// the detection stream's boxes scaled to the display (no video route needed), counts and health panels settle; a
 /// camera added through the form (after a refused one shows its field error inline) appears and is removed again;
 /// the optional routes (MJPEG, stats, metrics) are read in their agreed shapes; and with API keys the page loads,
-/// is refused until the key is entered, then works.
+/// is refused until the key is entered, then works. DashboardTests.Views.cs: one box set per object, the address
+/// fragment, many cameras and the grid, edit and enable/disable, a phone-sized window, class colours, the favicon.
 /// </summary>
 public sealed partial class DashboardTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
 {
@@ -184,7 +185,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture, ITestOutput
     /// A new page on <paramref name="gateway"/>'s dashboard, after <paramref name="prepare"/> (routes); uncaught script
     /// errors (any one means the page is broken) go to <paramref name="errors"/>.
     /// </summary>
-    private async Task<IPage> OpenAsync(ServiceProcess gateway, List<string> errors, Func<IPage, Task>? prepare = null)
+    private async Task<IPage> OpenAsync(ServiceProcess gateway, List<string> errors, Func<IPage, Task>? prepare = null, string path = "")
     {
         var page = await fixture.Browser.NewPageAsync();
         page.PageError += (_, error) =>
@@ -199,7 +200,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture, ITestOutput
             await prepare(page);
         }
 
-        var response = await page.GotoAsync(gateway.BaseAddress.ToString());
+        var response = await page.GotoAsync(new Uri(gateway.BaseAddress, path).ToString());
         Assert.NotNull(response);
         Assert.Equal(200, response.Status);
         return page;

@@ -32,6 +32,45 @@ public sealed class LiveApiTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task With_boxes_false_snapshot_and_mjpeg_are_the_clean_picture()
+    {
+        // The dashboard draws the boxes itself over ?boxes=false: the picture must then carry none of its own.
+        using var response = await gateway.Viewer.GetAsync($"/api/cameras/{GatewayFixture.CameraId}/snapshot.jpg?boxes=false");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertGreyEverywhere(await response.Content.ReadAsByteArrayAsync());
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var live = await gateway.Viewer.GetAsync(
+            $"/api/cameras/{GatewayFixture.CameraId}/live.mjpeg?boxes=false", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        await using var stream = await live.Content.ReadAsStreamAsync(cancel.Token);
+        Assert.StartsWith("--", await ReadLineAsync(stream, cancel.Token));
+        var length = -1;
+        while (await ReadLineAsync(stream, cancel.Token) is { Length: > 0 } header)
+        {
+            if (header.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            {
+                length = int.Parse(header["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        var jpeg = new byte[length];
+        await stream.ReadExactlyAsync(jpeg, cancel.Token);
+        AssertGreyEverywhere(jpeg);
+    }
+
+    [Fact]
+    public async Task A_boxes_value_that_is_not_a_boolean_is_a_400_naming_it()
+    {
+        foreach (var route in new[] { "snapshot.jpg", "live.mjpeg" })
+        {
+            using var response = await gateway.Viewer.GetAsync($"/api/cameras/{GatewayFixture.CameraId}/{route}?boxes=maybe");
+            var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+            Assert.StartsWith("boxes", problem.GetProperty("detail").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Mjpeg_streams_annotated_frames_at_the_capped_rate()
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -90,6 +129,25 @@ public sealed class LiveApiTests(GatewayFixture gateway)
         {
             using var deleted = await gateway.Admin.DeleteAsync("/api/cameras/no-frames");
         }
+    }
+
+    // The fixture's camera is uniformly grey and the tiny model finds a box in every frame: any coloured pixel is a box.
+    private static void AssertGreyEverywhere(byte[] jpeg)
+    {
+        var layout = ImageCodec.QueryImage(jpeg);
+        var pixels = new byte[layout.RequiredBytes];
+        ImageCodec.Decode(jpeg, pixels);
+        var worst = 0;
+        for (var y = 0; y < layout.Height; y++)
+        {
+            for (var x = 0; x < layout.Width; x++)
+            {
+                var (b, g, r) = Pixel(pixels, layout, x, y);
+                worst = Math.Max(worst, Math.Max(Math.Abs(r - 128), Math.Max(Math.Abs(g - 128), Math.Abs(b - 128))));
+            }
+        }
+
+        Assert.True(worst < 16, $"a clean frame has drawn pixels: a channel is {worst} away from grey");
     }
 
     private static (int B, int G, int R) Pixel(byte[] pixels, BgrLayout layout, int x, int y)
