@@ -31,6 +31,8 @@ public static class ApiDocumentation
     private static readonly QueryParameter Bucket = new("bucket", "string", "Bucket length: 10s, 60s, 5m, 1h (default 60s; at most 1440 buckets).");
     private static readonly QueryParameter Model = new("model", "string", "The model to run (a file name in Inference:ModelsDirectory); default Inference:DefaultModel.");
 
+    private static readonly QueryParameter Boxes = new("boxes", "boolean", "false: the picture without boxes drawn, for a viewer that draws them itself (default true).");
+
     private static readonly QueryParameter[] Subscription = [From, Classes, MinScore, OnlyWithDetections];
 
     /// <summary>Operation id → (query parameters, problem responses besides 401/403).</summary>
@@ -47,8 +49,8 @@ public static class ApiDocumentation
         ["GetCameraHistory"] = ([From, To, Classes, Limit], [400, 404]),
         ["GetDetectionStats"] = ([Cameras, From, To, Bucket], [400, 404]),
         ["DetectImage"] = ([Model, MinScore], [400, 413, 415]),
-        ["GetCameraSnapshot"] = ([], [404, 503]),
-        ["GetCameraLiveMjpeg"] = ([], [404, 503]),
+        ["GetCameraSnapshot"] = ([Boxes], [400, 404, 503]),
+        ["GetCameraLiveMjpeg"] = ([Boxes], [400, 404, 503]),
     };
 
     private static readonly Dictionary<int, string> Reasons = new()
