@@ -53,7 +53,7 @@ public sealed partial class CameraCapture
                         continue;
                     }
 
-                    var check = SourceValidator.Validate(_spec.Url, _grain._options.MediaRoots);
+                    var check = SourceValidator.Validate(_spec.Url, _grain._options.MediaRoots, _grain._options.AllowLinkLocal);
                     if (!check.IsValid)
                     {
                         _grain.Publish(_generation, CameraState.Failed, check.Error);
@@ -129,7 +129,10 @@ public sealed partial class CameraCapture
 
         private Outcome Connect(CameraSource source, out string? error)
         {
-            error = SourceProbe.Check(source, _grain._options.OpenTimeout);
+            // The probe keeps cameras that do not answer out of OpenCV's process-wide open lock; the open timeout
+            // (CameraOptions.OpenTimeout, always set: FFmpeg's own default is to wait forever) bounds how long one that
+            // answers the probe and then stalls can hold it.
+            error = SourceProbe.Check(source, _grain._options.OpenTimeout, _grain._options.AllowLinkLocal);
             if (error is not null)
             {
                 return Outcome.Failed;
