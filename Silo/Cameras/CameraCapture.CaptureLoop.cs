@@ -116,8 +116,9 @@ public sealed partial class CameraCapture
                     return;
                 }
 
-                // A file that cannot be read will not heal by itself, but it may be replaced: failed, still retried.
-                var state = source.IsLive ? CameraState.Reconnecting : CameraState.Failed;
+                // A file that cannot be read will not heal by itself, but it may be replaced: failed, still retried. A
+                // host refused for where it resolves to is failed too, and retried: its name may be pointed elsewhere.
+                var state = source.IsLive && outcome != Outcome.Refused ? CameraState.Reconnecting : CameraState.Failed;
                 var message = UrlRedaction.Redact(error ?? "the source failed");
                 _grain.Publish(_generation, state, message);
                 var delay = _backoff.Schedule();
@@ -132,10 +133,10 @@ public sealed partial class CameraCapture
             // The probe keeps cameras that do not answer out of OpenCV's process-wide open lock; the open timeout
             // (CameraOptions.OpenTimeout, always set: FFmpeg's own default is to wait forever) bounds how long one that
             // answers the probe and then stalls can hold it.
-            error = SourceProbe.Check(source, _grain._options.OpenTimeout, _grain._options.AllowLinkLocal);
+            error = SourceProbe.Check(source, _grain._options.OpenTimeout, _grain._options.AllowLinkLocal, _grain.ProbeResolver, out var refused);
             if (error is not null)
             {
-                return Outcome.Failed;
+                return refused ? Outcome.Refused : Outcome.Failed;
             }
 
             VideoSource video;
@@ -385,5 +386,8 @@ public sealed partial class CameraCapture
         Stop,
         EndOfFile,
         Failed,
+
+        // Not tried: the probe refused the address the host resolves to.
+        Refused,
     }
 }

@@ -28,9 +28,15 @@ internal static class SourceProbe
     internal delegate IPAddress[] Resolver(string host, CancellationToken cancellation);
 
     /// <returns>Null when the source answered; otherwise why not, naming host and port (never credentials).</returns>
-    public static string? Check(CameraSource source, TimeSpan timeout, bool allowLinkLocal = false, Resolver? resolver = null)
+    public static string? Check(CameraSource source, TimeSpan timeout, bool allowLinkLocal = false, Resolver? resolver = null) =>
+        Check(source, timeout, allowLinkLocal, resolver, out _);
+
+    /// <summary>As <see cref="Check(CameraSource, TimeSpan, bool, Resolver?)"/>; <c>refused</c> is true when the source
+    /// was not tried because of where it points (a link-local address): a refusal, not an unreachable camera.</summary>
+    public static string? Check(CameraSource source, TimeSpan timeout, bool allowLinkLocal, Resolver? resolver, out bool refused)
     {
         ArgumentNullException.ThrowIfNull(source);
+        refused = false;
         if (!source.IsLive || !Uri.TryCreate(source.Location, UriKind.Absolute, out var uri) || uri.IdnHost.Length == 0)
         {
             return null;
@@ -65,6 +71,7 @@ internal static class SourceProbe
 
             if (!allowLinkLocal && Array.Find(addresses, LinkLocalAddresses.IsLinkLocal) is { } local)
             {
+                refused = true;
                 return $"host '{uri.IdnHost}' resolves to the link-local address {local}, which cameras may not use "
                     + $"(cloud metadata services live there); set {CameraOptions.SectionName}:{nameof(CameraOptions.AllowLinkLocal)}=true to allow it";
             }

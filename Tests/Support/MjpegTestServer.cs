@@ -17,10 +17,17 @@ public sealed class MjpegTestServer : IDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly byte[][] _frames;
+    private readonly string? _refuseWith;
     private int _connections;
 
-    public MjpegTestServer(int width = 320, int height = 240, int frames = 25)
+    /// <summary>
+    /// Frames of <paramref name="width"/> x <paramref name="height"/>, <paramref name="frames"/> of them in a loop; with
+    /// <paramref name="refuseWith"/> (a status such as <c>404 Not Found</c>) every request gets that answer instead of a
+    /// stream: a live server that the probe accepts and the decoder then fails on.
+    /// </summary>
+    public MjpegTestServer(int width = 320, int height = 240, int frames = 25, string? refuseWith = null)
     {
+        _refuseWith = refuseWith;
         _frames = new byte[frames][];
         var layout = BgrLayout.Packed(width, height);
         var pixels = new byte[layout.RequiredBytes];
@@ -93,6 +100,12 @@ public sealed class MjpegTestServer : IDisposable
             {
                 var stream = client.GetStream();
                 await ReadRequestAsync(stream);
+                if (_refuseWith is not null)
+                {
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {_refuseWith}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), _stop.Token);
+                    return;
+                }
+
                 var header = Encoding.ASCII.GetBytes(
                     $"HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace;boundary={Boundary}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n");
                 await stream.WriteAsync(header, _stop.Token);
