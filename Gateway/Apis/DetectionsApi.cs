@@ -92,7 +92,7 @@ public static class DetectionsApi
         }
 
         var resume = SubscriptionRequest.ResumePoints(context.Request, cameras);
-        if (SubscriptionRequest.CheckResumePoints(streams, resume, context.Request) is { } badCursor)
+        if (await SubscriptionRequest.CheckResumePointsAsync(streams, resume, context.Request, context.RequestAborted) is { } badCursor)
         {
             return Problems.BadRequest(badCursor);
         }
@@ -200,7 +200,7 @@ public static class DetectionsApi
         }
 
         var resume = SubscriptionRequest.ResumePoints(context.Request, cameras);
-        if (SubscriptionRequest.CheckResumePoints(streams, resume, context.Request) is { } badCursor)
+        if (await SubscriptionRequest.CheckResumePointsAsync(streams, resume, context.Request, context.RequestAborted) is { } badCursor)
         {
             return Problems.BadRequest(badCursor);
         }

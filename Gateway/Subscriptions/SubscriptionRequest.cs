@@ -72,10 +72,18 @@ public static class SubscriptionRequest
     }
 
     /// <summary>
-    /// Null when every resume point is a position of its stream; otherwise the error naming the first that is not
-    /// (<c>from=abc</c>, <c>-1</c>, <c>1.5</c>): a typo must not silently start the subscription live.
+    /// Null when every resume point is a position of its stream that the stream has reached; otherwise the error naming
+    /// the first that is not: not a position at all (<c>from=abc</c>, <c>-1</c>, <c>1.5</c>: a typo must not silently
+    /// start the subscription live), or beyond the newest entry (<c>from=99999999</c>).
     /// </summary>
-    public static string? CheckResumePoints(IDetectionStreams streams, Dictionary<string, string?> points, HttpRequest request)
+    /// <remarks>
+    /// A position beyond the end is refused rather than waited for: positions are assigned by the store as frames are
+    /// appended, so no client can hold one the stream has not reached yet (the gateway delivers a frame only after it
+    /// was stored). Such a cursor is a typo or comes from another deployment, or from an in-memory history that a
+    /// restart emptied; waiting would skip every frame up to it in silence. Only an empty stream is waited on.
+    /// </remarks>
+    public static async Task<string?> CheckResumePointsAsync(
+        IDetectionStreams streams, Dictionary<string, string?> points, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streams);
         ArgumentNullException.ThrowIfNull(points);
@@ -95,6 +103,15 @@ public static class SubscriptionRequest
             catch (FormatException)
             {
                 return $"{source}: '{position}' is not a position of camera '{camera}''s stream; send an event id the stream sent, or leave it out to start live";
+            }
+
+            // An empty stream cannot tell: retention may have deleted everything up to and past the cursor (a camera
+            // stopped for a day); the subscription then waits, and a gap event follows if frames were lost.
+            var latest = await streams.LatestAsync(camera, cancellationToken);
+            if (latest is not null && streams.ComparePositions(position, latest.Position) > 0)
+            {
+                return $"{source}: '{position}' is beyond the end of camera '{camera}''s stream (its newest position is '{latest.Position}'); "
+                    + "send an event id the stream sent, or leave it out to start live";
             }
         }
 

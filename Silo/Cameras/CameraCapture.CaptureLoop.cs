@@ -55,7 +55,7 @@ public sealed partial class CameraCapture
                         continue;
                     }
 
-                    var check = SourceValidator.Validate(_spec.Url, _grain._options.MediaRoots);
+                    var check = SourceValidator.Validate(_spec.Url, _grain._options.MediaRoots, _grain._options.AllowLinkLocal);
                     if (!check.IsValid)
                     {
                         _grain.Publish(_generation, CameraState.Failed, check.Error);
@@ -118,8 +118,9 @@ public sealed partial class CameraCapture
                     return;
                 }
 
-                // A file that cannot be read will not heal by itself, but it may be replaced: failed, still retried.
-                var state = source.IsLive ? CameraState.Reconnecting : CameraState.Failed;
+                // A file that cannot be read will not heal by itself, but it may be replaced: failed, still retried. A
+                // host refused for where it resolves to is failed too, and retried: its name may be pointed elsewhere.
+                var state = source.IsLive && outcome != Outcome.Refused ? CameraState.Reconnecting : CameraState.Failed;
                 var message = UrlRedaction.Redact(error ?? "the source failed");
                 _grain.Publish(_generation, state, message);
                 var delay = _backoff.Schedule();
@@ -134,10 +135,13 @@ public sealed partial class CameraCapture
 
         private Outcome Connect(CameraSource source, out string? error)
         {
-            error = SourceProbe.Check(source, _grain._options.OpenTimeout);
+            // The probe keeps cameras that do not answer out of OpenCV's process-wide open lock; the open timeout
+            // (CameraOptions.OpenTimeout, always set: FFmpeg's own default is to wait forever) bounds how long one that
+            // answers the probe and then stalls can hold it.
+            error = SourceProbe.Check(source, _grain._options.OpenTimeout, _grain._options.AllowLinkLocal, _grain.ProbeResolver, out var refused);
             if (error is not null)
             {
-                return Outcome.Failed;
+                return refused ? Outcome.Refused : Outcome.Failed;
             }
 
             VideoSource video;
@@ -392,5 +396,8 @@ public sealed partial class CameraCapture
         Stop,
         EndOfFile,
         Failed,
+
+        // Not tried: the probe refused the address the host resolves to.
+        Refused,
     }
 }

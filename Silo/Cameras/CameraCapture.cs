@@ -95,6 +95,10 @@ public sealed partial class CameraCapture : IAsyncDisposable
     /// ignore timeouts to exercise the watchdog's abandon path; set it before <see cref="Start"/>.</summary>
     internal VideoSourceOptions OpenOptions { get; set; }
 
+    /// <summary>How the probe resolves host names; null: DNS. Tests point a name at a link-local address without a
+    /// resolver of their own; set it before <see cref="Start"/>.</summary>
+    internal SourceProbe.Resolver? ProbeResolver { get; set; }
+
     /// <summary>The spec the grain was last given.</summary>
     public CameraSpec Spec => _spec;
 

@@ -35,6 +35,12 @@ public sealed class CameraOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Cameras may use link-local addresses (169.254.0.0/16, fe80::/10) and the cloud metadata names
+    /// (<c>169.254.169.254</c>, <c>metadata.google.internal</c>). Off by default: a camera URL is a request the service
+    /// makes for whoever registered it, and those addresses serve the host's cloud credentials. Checked when a camera is
+    /// registered (literal addresses and names) and before every connect (what the name resolves to).</summary>
+    public bool AllowLinkLocal { get; set; }
+
     /// <summary>Files start over at the end (demo media); otherwise a file camera stops when its file ends.</summary>
     public bool LoopFiles { get; set; } = true;
 

@@ -22,7 +22,7 @@ public sealed class CameraSpecCheckGrain(ModelCatalog models, InferenceHost infe
         string? urlError = null;
         if (url is not null)
         {
-            var source = SourceValidator.Validate(url, cameraOptions.Value.MediaRoots);
+            var source = SourceValidator.Validate(url, cameraOptions.Value.MediaRoots, cameraOptions.Value.AllowLinkLocal);
             urlError = source.IsValid ? null : source.Error;
         }
 

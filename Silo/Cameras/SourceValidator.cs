@@ -10,14 +10,19 @@ namespace VideoAnalytics.Silo.Cameras;
 /// Files are the risky kind: a camera URL must not become a way to read any file the service can see. A path is
 /// accepted only when, after resolving <c>..</c> and symbolic links in every existing component, it lies inside a
 /// configured media root (itself resolved the same way). A file that does not exist yet passes: it may be copied
-/// there later, and the camera then retries with backoff.
+/// there later, and the camera then retries with backoff. A relative path is resolved against the working
+/// directory, as relative media roots (<c>models</c>) and <c>Demo:Url</c> are: <c>models/demo.mp4</c> is the file
+/// that <c>make run</c>'s media root <c>models</c> holds. The camera grain validates again before every open, with
+/// the same rule, so what was accepted is what is opened.
+/// Network URLs whose host is a link-local address or a cloud metadata name are refused unless allowed
+/// (<see cref="LinkLocalAddresses"/>); names that resolve there are caught by <see cref="SourceProbe"/>.
 /// </remarks>
 public static class SourceValidator
 {
     private const string Accepted = "use rtsp://, rtsps://, http(s):// or a file under a configured media root";
     private const int MaxLinkHops = 40;
 
-    public static SourceValidationResult Validate(string? url, IEnumerable<string> mediaRoots)
+    public static SourceValidationResult Validate(string? url, IEnumerable<string> mediaRoots, bool allowLinkLocal = false)
     {
         ArgumentNullException.ThrowIfNull(mediaRoots);
         if (string.IsNullOrWhiteSpace(url))
@@ -41,9 +46,9 @@ public static class SourceValidator
             var scheme = text[..schemeEnd].ToLowerInvariant();
             return scheme switch
             {
-                "rtsp" => Network(text, shown, CameraSourceKind.Rtsp),
-                "rtsps" => Network(text, shown, CameraSourceKind.Rtsps),
-                "http" or "https" => Network(text, shown, CameraSourceKind.Http),
+                "rtsp" => Network(text, shown, CameraSourceKind.Rtsp, allowLinkLocal),
+                "rtsps" => Network(text, shown, CameraSourceKind.Rtsps, allowLinkLocal),
+                "http" or "https" => Network(text, shown, CameraSourceKind.Http, allowLinkLocal),
                 "file" => Uri.TryCreate(text, UriKind.Absolute, out var fileUri) && fileUri.IsFile && string.IsNullOrEmpty(fileUri.Host)
                     ? File(fileUri.LocalPath, shown, mediaRoots)
                     : SourceValidationResult.Invalid($"malformed file URL '{shown}': expected file:///absolute/path."),
@@ -63,7 +68,7 @@ public static class SourceValidator
         return File(text, shown, mediaRoots);
     }
 
-    private static SourceValidationResult Network(string text, string shown, CameraSourceKind kind)
+    private static SourceValidationResult Network(string text, string shown, CameraSourceKind kind, bool allowLinkLocal)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
         {
@@ -73,6 +78,14 @@ public static class SourceValidator
         if (string.IsNullOrEmpty(uri.Host))
         {
             return SourceValidationResult.Invalid($"malformed URL '{shown}': it names no host.");
+        }
+
+        // Uri has already turned the other spellings of an IPv4 address (0xA9FEA9FE, 2852039166) into dotted form.
+        if (!allowLinkLocal && LinkLocalAddresses.IsLinkLocalHost(uri.Host))
+        {
+            return SourceValidationResult.Invalid(
+                $"'{shown}' names the link-local host '{uri.Host}' (169.254.0.0/16, fe80::/10 and the cloud metadata names are "
+                + $"refused: they serve the host's credentials); set {CameraOptions.SectionName}:{nameof(CameraOptions.AllowLinkLocal)}=true if cameras really live there.");
         }
 
         return SourceValidationResult.Valid(new CameraSource(kind, text));
@@ -97,7 +110,7 @@ public static class SourceValidator
         string candidate;
         try
         {
-            candidate = Canonicalize(Path.IsPathRooted(path) ? path : Relative(path, roots));
+            candidate = Canonicalize(Path.GetFullPath(path));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -114,23 +127,11 @@ public static class SourceValidator
             }
         }
 
+        var rule = Path.IsPathRooted(path)
+            ? string.Empty
+            : $" (a relative path is resolved against the working directory {Environment.CurrentDirectory}, as relative media roots are)";
         return SourceValidationResult.Invalid(
-            $"file source '{shown}' is outside the media roots ({string.Join(", ", roots)}); {Accepted}.");
-    }
-
-    // A relative name is looked up in each root in order; when no root has it, the first root is meant.
-    private static string Relative(string path, List<string> roots)
-    {
-        foreach (var root in roots)
-        {
-            var full = Path.GetFullPath(path, root);
-            if (System.IO.File.Exists(full))
-            {
-                return full;
-            }
-        }
-
-        return Path.GetFullPath(path, roots[0]);
+            $"file source '{shown}' is outside the media roots ({string.Join(", ", roots)}){rule}; {Accepted}.");
     }
 
     private static bool IsUnder(string path, string root)

@@ -19,6 +19,9 @@ public sealed class ImageDetectionGrain(ModelCatalog catalog, InferenceHost infe
     /// <summary>Decoded images larger than this many pixels are refused (a small PNG can claim a huge canvas).</summary>
     public const long MaxPixels = 40_000_000;
 
+    private static string TooLarge(long width, long height) =>
+        $"the image is {width}x{height}; at most {MaxPixels} pixels (40 Mpx) are accepted, checked on the header before decoding";
+
     public Task<ImageDetectionResult> DetectAsync(byte[] image, string? model, double minScore)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -34,6 +37,14 @@ public sealed class ImageDetectionGrain(ModelCatalog catalog, InferenceHost infe
             return Task.FromResult(ImageDetectionResult.Failed("the body is empty: send the image's bytes"));
         }
 
+        // The limit is checked on the header's own numbers first: QueryImage decodes formats other than JPEG and PNG
+        // in full to learn their size, and a small compressed TIFF can claim 16000x16000.
+        if (ImageHeader.TryReadSize(image, out var storedWidth, out var storedHeight)
+            && (storedWidth > MaxPixels || storedHeight > MaxPixels || storedWidth * storedHeight > MaxPixels))
+        {
+            return Task.FromResult(ImageDetectionResult.Failed(TooLarge(storedWidth, storedHeight)));
+        }
+
         var captured = clock.GetUtcNow();
         BgrLayout layout;
         try
@@ -47,7 +58,7 @@ public sealed class ImageDetectionGrain(ModelCatalog catalog, InferenceHost infe
 
         if (layout.Width <= 0 || layout.Height <= 0 || (long)layout.Width * layout.Height > MaxPixels)
         {
-            return Task.FromResult(ImageDetectionResult.Failed($"the image is {layout.Width}x{layout.Height}; at most {MaxPixels} pixels are accepted"));
+            return Task.FromResult(ImageDetectionResult.Failed(TooLarge(layout.Width, layout.Height)));
         }
 
         var pixels = ArrayPool<byte>.Shared.Rent(checked((int)layout.RequiredBytes));

@@ -78,6 +78,23 @@ public sealed class DetectApiTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_16000_squared_tiff_sent_as_jpeg_is_refused_on_its_header_naming_the_limit()
+    {
+        // A few hundred bytes whose header claims 256 million pixels: before issue 15 it went to a full decode (which
+        // for a real such TIFF means 768 MB of pixels) and only then met the limit.
+        using var response = await PostImageAsync(ImageHeaderTests.ClaimingTiff(16000, 16000), "image/jpeg", string.Empty);
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.Contains("16000x16000", detail, StringComparison.Ordinal);
+        Assert.Contains("at most 40000000 pixels", detail, StringComparison.Ordinal);
+
+        // Just under the limit the header passes, and the missing pixels are what is refused.
+        using var small = await PostImageAsync(ImageHeaderTests.ClaimingTiff(1000, 1000), "image/jpeg", string.Empty);
+        var smallProblem = await Problem.AssertAsync(small, HttpStatusCode.BadRequest);
+        Assert.DoesNotContain("pixels", smallProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_phone_photo_in_portrait_is_analysed_upright()
     {
         // Stored landscape 100x50 with EXIF orientation 6 (turn 90 degrees clockwise to view), as a phone held

@@ -8,7 +8,7 @@ namespace VideoAnalytics.Tests.Gateway;
 /// <summary>
 /// Credentials in camera URLs never come back: not in a 201 or a 400 body, not in GET /api/cameras, not in a
 /// camera's <c>lastError</c>, not in the service's log. Cameras are registered disabled so nothing connects, except
-/// one that fails against a closed loopback port to produce a <c>lastError</c> quoting its URL.
+/// one that fails against a loopback server answering 404 to produce a <c>lastError</c> quoting its URL.
 /// </summary>
 [Collection(SharedGateway.Name)]
 public sealed class RedactionApiTests(GatewayFixture gateway)
@@ -66,8 +66,10 @@ public sealed class RedactionApiTests(GatewayFixture gateway)
     [Fact]
     public async Task A_failing_camera_keeps_its_secret_out_of_last_error_and_the_log()
     {
-        // Port 9 on loopback: nothing listens, so the open fails at once with a message quoting the URL.
-        var url = $"http://127.0.0.1:9/video.mjpg?user=admin&token={Uri.EscapeDataString(Secret)}";
+        // A live server that answers every request with 404: the probe passes (any status line means alive), and
+        // OpenCV's open then fails with a message quoting the URL.
+        using var server = new MjpegTestServer(refuseWith: "404 Not Found");
+        var url = $"http://127.0.0.1:{server.Port}/video.mjpg?user=admin&token={Uri.EscapeDataString(Secret)}";
         using var created = await gateway.Admin.PostAsJsonAsync("/api/cameras", new { id = "redact-live", url, fps = 1 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         try

@@ -34,6 +34,37 @@ public sealed class SubscriptionTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_cursor_beyond_the_end_of_the_stream_is_refused_naming_where_it_came_from()
+    {
+        // Before issue 15 this was a 200 that stayed silent until the camera reached position 99999999.
+        var latest = await gateway.LatestPositionAsync();
+        Assert.True(latest > 0, "the camera has published");
+        var beyond = (latest + 10_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var sse = await gateway.Viewer.GetAsync($"/api/cameras/{GatewayFixture.CameraId}/detections?from={beyond}");
+        var problem = await Problem.AssertAsync(sse, HttpStatusCode.BadRequest);
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.StartsWith($"from: '{beyond}' is beyond the end of camera '{GatewayFixture.CameraId}''s stream", detail, StringComparison.Ordinal);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/detections");
+        request.Headers.Add("Last-Event-ID", $"{GatewayFixture.CameraId}={beyond}");
+        using var many = await gateway.Viewer.SendAsync(request);
+        var problemMany = await Problem.AssertAsync(many, HttpStatusCode.BadRequest);
+        Assert.StartsWith("Last-Event-ID:", problemMany.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // A WebSocket client's handshake gets the 400 (before the upgrade, so no socket is opened to wait on).
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("X-Api-Key", GatewayFixture.ViewerKey);
+        socket.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(SocketUri($"from={beyond}&cameras={GatewayFixture.CameraId}"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, socket.HttpStatusCode);
+
+        // A position the stream has reached still resumes: the first frame after it arrives.
+        using var cancel = new CancellationTokenSource(Timeout);
+        var frames = await ReadFramesAsync(latest.ToString(System.Globalization.CultureInfo.InvariantCulture), 1, cancel.Token);
+        Assert.Single(frames);
+    }
+
+    [Fact]
     public async Task Reconnecting_with_last_event_id_replays_without_gap_or_duplicate()
     {
         using var cancel = new CancellationTokenSource(Timeout);

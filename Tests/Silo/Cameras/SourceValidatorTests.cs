@@ -38,7 +38,8 @@ public sealed class SourceValidatorTests : IDisposable
     public void Files_under_a_media_root_are_accepted_canonically()
     {
         var absolute = SourceValidator.Validate(Path.Combine(_root, "sub", "..", "demo.mp4"), [_root]);
-        var relative = SourceValidator.Validate("demo.mp4", ["/nonexistent-root", _root]);
+        // A relative path means the working directory's (as relative media roots do), not a media root's.
+        var relative = SourceValidator.Validate(Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(_root, "demo.mp4")), ["/nonexistent-root", _root]);
         var fileUri = SourceValidator.Validate(new Uri(Path.Combine(_root, "demo.mp4")).AbsoluteUri, [_root]);
         var notYetThere = SourceValidator.Validate(Path.Combine(_root, "later.mp4"), [_root]);
 
@@ -64,6 +65,52 @@ public sealed class SourceValidatorTests : IDisposable
         Assert.False(result.IsValid);
         Assert.Null(result.Source);
         Assert.Contains("outside the media roots", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_relative_name_is_not_looked_up_in_the_media_roots()
+    {
+        // Before issue 15 "demo.mp4" meant <root>/demo.mp4 and "models/demo.mp4" <root>/models/demo.mp4 (accepted, then
+        // never found); now both mean the working directory's, and the refusal says so.
+        var result = SourceValidator.Validate("demo.mp4", [_root]);
+
+        Assert.False(result.IsValid);
+        Assert.Contains("outside the media roots", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"a relative path is resolved against the working directory {Environment.CurrentDirectory}", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://169.254.1.2:8080/video.mjpg")]
+    [InlineData("rtsp://user:pw@169.254.1.2/live")]
+    [InlineData("rtsps://[fe80::1]:322/live")]
+    [InlineData("http://[::ffff:169.254.169.254]/")]
+    [InlineData("http://0xA9FEA9FE/")]
+    [InlineData("http://2852039166/")]
+    [InlineData("http://metadata.google.internal/computeMetadata/v1/")]
+    [InlineData("http://METADATA.GOOGLE.INTERNAL./computeMetadata/v1/")]
+    [InlineData("http://[fd00:ec2::254]/latest/meta-data/")]
+    public void Link_local_and_metadata_hosts_are_refused_unless_allowed(string url)
+    {
+        var refused = SourceValidator.Validate(url, [_root]);
+        Assert.False(refused.IsValid);
+        Assert.Contains("link-local host", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("Cameras:AllowLinkLocal=true", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(":pw@", refused.Error, StringComparison.Ordinal);
+
+        var allowed = SourceValidator.Validate(url, [_root], allowLinkLocal: true);
+        Assert.True(allowed.IsValid, allowed.Error);
+    }
+
+    [Theory]
+    [InlineData("http://169.255.0.1/")]
+    [InlineData("http://168.254.0.1/")]
+    [InlineData("http://[fec0::1]/")]
+    [InlineData("http://metadata.example.com/")]
+    public void Neighbours_of_link_local_are_not_refused(string url)
+    {
+        var result = SourceValidator.Validate(url, [_root]);
+        Assert.True(result.IsValid, result.Error);
     }
 
     [Fact]
