@@ -32,7 +32,8 @@ public sealed class ObjectTracker
     private const int C = BoxKalmanFilter.CovarianceSize;
 
     private readonly TrackerOptions _options;
-    private readonly int _lostFrames;
+    private int _lostFrames;
+    private double _fps;
     private readonly int _maxDetections;
     private readonly LinearAssignment _assignment = new();
 
@@ -74,6 +75,7 @@ public sealed class ObjectTracker
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fps);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTracks);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDetections);
+        _fps = fps;
         _lostFrames = _options.LostFrames(fps);
         _maxDetections = maxDetections;
         _state = new TrackState[maxTracks];
@@ -92,6 +94,18 @@ public sealed class ObjectTracker
         _trackMatched = new bool[maxTracks];
         _cost = new double[maxTracks * maxDetections];
         _rowToColumn = new int[Math.Max(maxTracks, maxDetections)];
+    }
+
+    /// <summary>Analysed frames per second; setting it (a camera's rate was edited) rescales the lost-track buffer.</summary>
+    public double Fps
+    {
+        get => _fps;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _fps = value;
+            _lostFrames = _options.LostFrames(value);
+        }
     }
 
     /// <summary>Lost tracks are kept this many frames after their last match.</summary>
