@@ -115,7 +115,7 @@ public sealed partial class InferenceWorker : IDisposable
     /// <summary>Connects a camera: its grain offers frames to the returned slot.</summary>
     public FrameSlot Attach(CameraSpec spec)
     {
-        var slot = new FrameSlot(spec, _ => _signal.Set()) { Device = Key == Device.ToString() ? Key : $"{Device} (fallback for {Key})" };
+        var slot = new FrameSlot(spec, _ => _signal.Set(), _options.Tracking) { Device = Key == Device.ToString() ? Key : $"{Device} (fallback for {Key})" };
         lock (_slotsGate)
         {
             _slots = [.. _slots, slot];
@@ -378,7 +378,7 @@ public sealed partial class InferenceWorker : IDisposable
         }
 
         var input = slot.TrackInput;
-        var floor = Math.Min(TrackerOptions.Default.LowScore, spec.MinScore);
+        var floor = Math.Min(slot.Tracking.LowScore, spec.MinScore);
         var n = 0;
         foreach (var d in detections)
         {

@@ -23,12 +23,16 @@ public sealed class FrameSlot
 
     private CameraSpec _spec;
 
-    public FrameSlot(CameraSpec spec, Action<FrameSlot> onOffered)
+    /// <param name="spec">The camera.</param>
+    /// <param name="onOffered">Called when a frame becomes pending where none was.</param>
+    /// <param name="tracking">The camera's tracker settings (defaults when null).</param>
+    public FrameSlot(CameraSpec spec, Action<FrameSlot> onOffered, TrackerOptions? tracking = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
         _onOffered = onOffered;
-        Tracker = new ObjectTracker(TrackerOptions.Default, spec.Fps);
+        Tracking = tracking ?? TrackerOptions.Default;
+        Tracker = new ObjectTracker(Tracking, spec.Fps);
     }
 
     public string CameraId => Spec.Id;
@@ -49,6 +53,9 @@ public sealed class FrameSlot
     /// camera that restarts or moves to another silo starts with a fresh tracker and new ids.
     /// </summary>
     internal ObjectTracker Tracker { get; }
+
+    /// <summary>The settings <see cref="Tracker"/> runs with.</summary>
+    internal TrackerOptions Tracking { get; }
 
     /// <summary>Worker-thread scratch for the tracker's input and output, grown only by a larger frame than any before.</summary>
     internal Detection[] TrackInput { get; set; } = new Detection[64];
