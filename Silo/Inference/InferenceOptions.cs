@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using VideoAnalytics.Inference.Onnx;
+using VideoAnalytics.Inference.Tracking;
 
 namespace VideoAnalytics.Silo.Inference;
 
@@ -39,6 +40,12 @@ public sealed class InferenceOptions
     /// <summary>CUDA provider settings (memory arena, cuDNN convolution search) for <c>cuda:N</c> devices.</summary>
     [ValidateObjectMembers]
     public CudaSettings Cuda { get; set; } = new();
+
+    /// <summary>
+    /// The thresholds of the object tracker every camera of this silo runs (<c>Inference:Tracking:HighScore</c>, …;
+    /// defaults and meaning in Inference/Tracking/README.md). Checked at start, naming the key.
+    /// </summary>
+    public TrackerOptions Tracking { get; set; } = new();
 
     /// <summary>Folder of <c>&lt;name&gt;.onnx</c> models; cameras refer to models by file name without extension.</summary>
     [Required]

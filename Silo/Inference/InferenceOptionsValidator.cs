@@ -16,6 +16,16 @@ public sealed class InferenceOptionsValidator : IValidateOptions<InferenceOption
     public ValidateOptionsResult Validate(string? name, InferenceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Tracking?.Validate() is { } tracking)
+        {
+            return ValidateOptionsResult.Fail($"{InferenceOptions.Section}:{nameof(InferenceOptions.Tracking)}:{tracking}");
+        }
+
+        if (options.Tracking is null)
+        {
+            return ValidateOptionsResult.Fail($"{InferenceOptions.Section}:{nameof(InferenceOptions.Tracking)}: must not be null");
+        }
+
         if (string.IsNullOrWhiteSpace(options.ModelsDirectory))
         {
             return ValidateOptionsResult.Skip; // the data annotations report the missing folder

@@ -56,6 +56,18 @@ public sealed class InferenceOptionsValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Tracker_settings_bind_from_configuration_and_a_bad_one_stops_the_silo_naming_its_key()
+    {
+        var options = SiloOptions(new() { ["Inference:Tracking:HighScore"] = "0.45", ["Inference:Tracking:TrackBuffer"] = "60" });
+        Assert.Equal(0.45f, options.Tracking.HighScore);
+        Assert.Equal(60, options.Tracking.TrackBuffer);
+        Assert.Equal(0.1f, options.Tracking.LowScore); // the rest keep their defaults
+
+        var e = Assert.Throws<OptionsValidationException>(() => SiloOptions(new() { ["Inference:Tracking:LowScore"] = "1.5" }));
+        Assert.Contains("Inference:Tracking:LowScore: expected a number in [0, 1], got 1.5", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_shipped_defaults_pass_with_the_shipped_models_folder()
     {
         var options = new InferenceOptions { ModelsDirectory = ShippedModel.RepoFile("models") };
