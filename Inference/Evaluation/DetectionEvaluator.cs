@@ -107,7 +107,7 @@ public static class DetectionEvaluator
         return Summarize(options.Frames, framesEvaluated, truthFramesWithoutDetections, detectionFramesWithoutTruth, results);
     }
 
-    private static Dictionary<long, GroundTruthFrame> IndexGroundTruth(IEnumerable<GroundTruthFrame> groundTruth)
+    internal static Dictionary<long, GroundTruthFrame> IndexGroundTruth(IEnumerable<GroundTruthFrame> groundTruth)
     {
         var byFrame = new Dictionary<long, GroundTruthFrame>();
         foreach (var frame in groundTruth)
@@ -123,7 +123,7 @@ public static class DetectionEvaluator
         return byFrame;
     }
 
-    private static Dictionary<long, DetectedFrame> IndexDetections(IEnumerable<DetectedFrame> detections, string? cameraId)
+    internal static Dictionary<long, DetectedFrame> IndexDetections(IEnumerable<DetectedFrame> detections, string? cameraId)
     {
         var byFrame = new Dictionary<long, DetectedFrame>();
         foreach (var frame in detections)

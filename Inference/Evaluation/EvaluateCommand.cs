@@ -20,7 +20,8 @@ public static class EvaluateCommand
     public const string Usage = """
         Usage: evaluate --detections FILE --ground-truth FILE [options]
 
-        Scores recorded detections against ground truth and prints average precision per class.
+        Scores recorded detections against ground truth and prints average precision per class
+        (or, with --tracking, the tracking figures).
 
           --detections FILE     Detections, one DetectionFrame JSON object per line, as the service
                                 records them ({"cameraId":..,"frameIndex":..,"detections":[..]}).
@@ -35,6 +36,11 @@ public static class EvaluateCommand
                                 line (default). Use this when the recording covers part of the video.
           --all-frames          Score every ground-truth frame; objects in frames without a detection
                                 line count as missed.
+          --tracking            Score tracking instead of detection: CLEAR-MOT (MOTA, MOTP, ID switches,
+                                fragmentations, FP, FN) and IDF1, from the detections that carry a
+                                trackId, against ground truth whose objects carry an "id".
+          --iou T               Tracking: a tracked box matches a ground-truth box at IoU >= T
+                                (default 0.5).
           --json                Print the result as JSON instead of a table.
           --help                Show this text.
 
@@ -76,7 +82,8 @@ public static class EvaluateCommand
         }
 
         var options = new EvaluationOptions { CameraId = parsed.CameraId, MinScore = parsed.MinScore, Frames = parsed.Frames };
-        EvaluationResult result;
+        EvaluationResult? result = null;
+        TrackingResult? tracking = null;
         try
         {
             var groundTruth = Read(parsed.GroundTruthPath!, "ground-truth", EvaluationInputReader.ReadGroundTruth);
@@ -87,7 +94,14 @@ public static class EvaluateCommand
             }
 
             var detections = Read(parsed.DetectionsPath!, "detections", EvaluationInputReader.ReadDetections);
-            result = DetectionEvaluator.Evaluate(groundTruth, detections, options);
+            if (parsed.Tracking)
+            {
+                tracking = TrackingEvaluator.Evaluate(groundTruth, detections, options, parsed.Iou);
+            }
+            else
+            {
+                result = DetectionEvaluator.Evaluate(groundTruth, detections, options);
+            }
         }
         catch (EvaluationInputException ex)
         {
@@ -106,7 +120,7 @@ public static class EvaluateCommand
             return ExitBadInput;
         }
 
-        if (result.FramesEvaluated == 0)
+        if ((result?.FramesEvaluated ?? tracking!.FramesEvaluated) == 0)
         {
             // Almost always the wrong pair of files or the wrong --camera; an all-n/a table would hide that.
             var camera = parsed.CameraId is null ? string.Empty : $" from camera '{parsed.CameraId}'";
@@ -114,7 +128,8 @@ public static class EvaluateCommand
             return ExitBadInput;
         }
 
-        stdout.Write(parsed.Json ? result.ToJson() + Environment.NewLine : result.ToTable());
+        var json = result is not null ? result.ToJson() : tracking!.ToJson();
+        stdout.Write(parsed.Json ? json + Environment.NewLine : result?.ToTable() ?? tracking!.ToTable());
         return ExitOk;
     }
 
@@ -144,6 +159,10 @@ public static class EvaluateCommand
         public FrameSelection Frames { get; private set; } = FrameSelection.OnlyDetectedFrames;
 
         public bool Json { get; private set; }
+
+        public bool Tracking { get; private set; }
+
+        public double Iou { get; private set; } = 0.5;
 
         public bool Help { get; private set; }
 
@@ -202,6 +221,24 @@ public static class EvaluateCommand
                         frameFlag = arg;
                         line.Frames = arg == "--all-frames" ? FrameSelection.AllFrames : FrameSelection.OnlyDetectedFrames;
                         break;
+                    case "--tracking" when inlineValue is null:
+                        line.Tracking = true;
+                        break;
+                    case "--iou":
+                        var iouText = line.Value(args, ref i, arg, inlineValue);
+                        if (iouText is not null)
+                        {
+                            if (double.TryParse(iouText, NumberStyles.Float, CultureInfo.InvariantCulture, out var iou) && iou > 0 && iou <= 1)
+                            {
+                                line.Iou = iou;
+                            }
+                            else
+                            {
+                                line.Error = $"--iou expects a number in (0, 1] such as 0.5, not '{iouText}'.";
+                            }
+                        }
+
+                        break;
                     case "--json" when inlineValue is null:
                         line.Json = true;
                         break;
@@ -213,7 +250,11 @@ public static class EvaluateCommand
 
             if (line.Error is null)
             {
-                if (line.DetectionsPath is null)
+                if (!line.Tracking && line.Iou != 0.5)
+                {
+                    line.Error = "--iou applies to --tracking only.";
+                }
+                else if (line.DetectionsPath is null)
                 {
                     line.Error = "--detections FILE is required.";
                 }

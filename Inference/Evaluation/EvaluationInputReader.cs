@@ -58,7 +58,8 @@ public static class EvaluationInputReader
                     o.ClassId ?? -1,
                     RequireLabel(o.Label, field, errors),
                     RequireBox(o.Box, field, errors),
-                    o.Difficult ?? false);
+                    o.Difficult ?? false,
+                    o.Id);
             }
 
             if (!lineOfFrame.TryAdd(frameIndex, lineNumber))
@@ -105,7 +106,7 @@ public static class EvaluationInputReader
                     throw errors.Invalid(field + ".score is not a finite number");
                 }
 
-                detections[i] = new DetectedObject(d.ClassId ?? -1, RequireLabel(d.Label, field, errors), score, RequireBox(d.Box, field, errors));
+                detections[i] = new DetectedObject(d.ClassId ?? -1, RequireLabel(d.Label, field, errors), score, RequireBox(d.Box, field, errors), d.TrackId);
             }
 
             frames.Add(new DetectedFrame(line.CameraId, frameIndex, detections));

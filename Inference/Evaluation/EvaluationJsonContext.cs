@@ -11,4 +11,5 @@ namespace VideoAnalytics.Inference.Evaluation;
 [JsonSerializable(typeof(GroundTruthLine))]
 [JsonSerializable(typeof(DetectionLine))]
 [JsonSerializable(typeof(EvaluationResult))]
+[JsonSerializable(typeof(TrackingResult))]
 internal sealed partial class EvaluationJsonContext : JsonSerializerContext;

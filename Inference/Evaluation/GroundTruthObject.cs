@@ -8,4 +8,5 @@ namespace VideoAnalytics.Inference.Evaluation;
 /// VOC's "difficult" flag: the object is not required to be found. A detection matching it is neither a
 /// true nor a false positive, and missing it is not a miss (COCO metrics treat it as an ignored region).
 /// </param>
-public sealed record GroundTruthObject(int ClassId, string Label, PixelBox Box, bool Difficult = false);
+/// <param name="Id">The object's identity across the video's frames (tracking ground truth); null when not annotated.</param>
+public sealed record GroundTruthObject(int ClassId, string Label, PixelBox Box, bool Difficult = false, int? Id = null);

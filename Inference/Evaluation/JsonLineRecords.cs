@@ -20,6 +20,8 @@ internal sealed class GroundTruthObjectLine
     public BoxLine? Box { get; set; }
 
     public bool? Difficult { get; set; }
+
+    public int? Id { get; set; }
 }
 
 internal sealed class DetectionLine
@@ -38,6 +40,8 @@ internal sealed class DetectionObjectLine
     public string? Label { get; set; }
 
     public double? Score { get; set; }
+
+    public int? TrackId { get; set; }
 
     public BoxLine? Box { get; set; }
 }

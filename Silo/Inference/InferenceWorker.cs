@@ -5,6 +5,7 @@ using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Inference;
 using VideoAnalytics.Inference.Onnx;
+using VideoAnalytics.Inference.Tracking;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Telemetry;
 
@@ -321,21 +322,21 @@ public sealed partial class InferenceWorker : IDisposable
         FrameSlot slot, CapturedFrame frame, ReadOnlySpan<Detection> detections, IReadOnlyList<string> labels, string model, long batchStart, double inferenceMs)
     {
         var spec = slot.Spec;
+        var tracked = Track(slot, spec, detections, labels);
+        var ids = slot.TrackIds;
         var kept = new List<DetectedObject>();
-        foreach (var d in detections)
+        for (var i = 0; i < tracked.Length; i++)
         {
-            if (d.Score < spec.MinScore)
-            {
-                break; // detections come highest score first
-            }
-
-            var label = labels[d.ClassId];
-            if (spec.Classes.Count > 0 && !ContainsLabel(spec.Classes, label))
+            // Published: what scores at least the camera's minScore, as always, and also a lower-scored detection that
+            // continues a confirmed track (a half-hidden object), so that a tracked object does not blink out.
+            var d = tracked[i];
+            if (d.Score < spec.MinScore && ids[i] == 0)
             {
                 continue;
             }
 
-            kept.Add(new DetectedObject(d.ClassId, label, d.Score, new BoundingBox(d.X1, d.Y1, d.X2, d.Y2)));
+            var label = labels[d.ClassId];
+            kept.Add(new DetectedObject(d.ClassId, label, d.Score, new BoundingBox(d.X1, d.Y1, d.X2, d.Y2), ids[i] == 0 ? null : ids[i]));
             _metrics.Detections.Add(1, new("camera", slot.CameraId), new("class", label));
         }
 
@@ -355,6 +356,45 @@ public sealed partial class InferenceWorker : IDisposable
             LatencyMs = new FrameLatency(Math.Round(queueMs, 2), Math.Round(inferenceMs, 2), Math.Round(totalMs, 2)),
             Epoch = frame.Epoch,
         };
+    }
+
+    /// <summary>
+    /// Runs the camera's tracker on the frame's detections of the camera's classes (highest score first, as the
+    /// detector returns them) and returns those detections; their ids are in <see cref="FrameSlot.TrackIds"/>.
+    /// Allocates only when a frame has more candidates than any before it.
+    /// </summary>
+    private static ReadOnlySpan<Detection> Track(FrameSlot slot, CameraSpec spec, ReadOnlySpan<Detection> detections, IReadOnlyList<string> labels)
+    {
+        var tracker = slot.Tracker;
+        if (tracker.Fps != spec.Fps)
+        {
+            tracker.Fps = spec.Fps;
+        }
+
+        if (slot.TrackInput.Length < detections.Length)
+        {
+            slot.TrackInput = new Detection[detections.Length];
+            slot.TrackIds = new int[detections.Length];
+        }
+
+        var input = slot.TrackInput;
+        var floor = Math.Min(TrackerOptions.Default.LowScore, spec.MinScore);
+        var n = 0;
+        foreach (var d in detections)
+        {
+            if (d.Score < floor)
+            {
+                break; // published neither way, nor tracked
+            }
+
+            if (spec.Classes.Count == 0 || ContainsLabel(spec.Classes, labels[d.ClassId]))
+            {
+                input[n++] = d;
+            }
+        }
+
+        tracker.Update(input.AsSpan(0, n), slot.TrackIds);
+        return input.AsSpan(0, n);
     }
 
     private static bool ContainsLabel(IReadOnlyList<string> classes, string label)

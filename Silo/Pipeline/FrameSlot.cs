@@ -1,4 +1,6 @@
 using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Inference;
+using VideoAnalytics.Inference.Tracking;
 
 namespace VideoAnalytics.Silo.Pipeline;
 
@@ -19,10 +21,14 @@ public sealed class FrameSlot
     private long _offered;
     private int _buffers;
 
+    private CameraSpec _spec;
+
     public FrameSlot(CameraSpec spec, Action<FrameSlot> onOffered)
     {
-        Spec = spec;
+        ArgumentNullException.ThrowIfNull(spec);
+        _spec = spec;
         _onOffered = onOffered;
+        Tracker = new ObjectTracker(TrackerOptions.Default, spec.Fps);
     }
 
     public string CameraId => Spec.Id;
@@ -31,7 +37,24 @@ public sealed class FrameSlot
     public string? Device { get; init; }
 
     /// <summary>The camera's current spec (model, min score, classes); replaced when the operator edits it.</summary>
-    public CameraSpec Spec { get; set; }
+    public CameraSpec Spec
+    {
+        get => Volatile.Read(ref _spec);
+        set => Volatile.Write(ref _spec, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>
+    /// The camera's object tracker, fed by the inference worker with this camera's detections in frame order (only that
+    /// worker's thread touches it). It lives as long as the slot, i.e. one activation of the camera on this silo: a
+    /// camera that restarts or moves to another silo starts with a fresh tracker and new ids.
+    /// </summary>
+    internal ObjectTracker Tracker { get; }
+
+    /// <summary>Worker-thread scratch for the tracker's input and output, grown only by a larger frame than any before.</summary>
+    internal Detection[] TrackInput { get; set; } = new Detection[64];
+
+    /// <inheritdoc cref="TrackInput"/>
+    internal int[] TrackIds { get; set; } = new int[64];
 
     /// <summary>Fencing epoch stamped on frames: the camera grain sets the epoch its capture start took.</summary>
     public long Epoch { get; set; }

@@ -307,6 +307,9 @@ class VideoScene:
         self.blur = self.rng.uniform(0, 1.0) * frame_scale(width, height)
         self.gain_phase = self.rng.uniform(0, 2 * math.pi)
         self.target = int(self.rng.integers(5, MAX_OBJECTS + 1))
+        # Identities for tracking ground truth: a plain counter, never drawn from rng, so adding them left
+        # every pixel and box of the shipped videos as it was (the same seed still gives the same video).
+        self._next_id = 1
         self.objects = []
         for _ in range(self.target):
             self.objects.append(self._new_object(entering=False))
@@ -315,6 +318,8 @@ class VideoScene:
     def _new_object(self, entering):
         rng = self.rng
         o = random_object(rng)
+        o["id"] = self._next_id
+        self._next_id += 1
         speed = rng.uniform(0.5, 6.0)
         a = rng.uniform(0, 2 * math.pi)
         o["vx"], o["vy"] = speed * math.cos(a), speed * math.sin(a)
@@ -380,7 +385,9 @@ class VideoScene:
             self.objects.append(self._new_object(entering=True))
 
     def frame(self):
-        """Render the current frame and advance. Returns (BGR image, ground truth like generate_image)."""
+        """Render the current frame and advance. Returns (BGR image, ground truth like generate_image with the
+        object's identity appended: (class id, label, box, id)). An id is never reused within a video; an object
+        hidden for some frames (under 60 % visible) is absent from those frames' ground truth and keeps its id."""
         img = self.base.copy()
         drawn = composite(img, self.objects)
         gain = 1 + 0.08 * math.sin(self.gain_phase + self.t / (self.fps * 4.0))
@@ -390,14 +397,19 @@ class VideoScene:
         img = np.clip(f, 0, 255).astype(np.uint8)
         self.t += 1
         self._step()
-        return img, to_gt(drawn)
+        return img, [(o["cls"], LABELS[o["cls"]], box, o["id"]) for o, box in drawn]
 
 
 
 # -------------------------------------------------------------------------------------------- writers
 def gt_json_line(index, w, h, gt):
-    objs = [{"classId": c, "label": l, "box": {"x1": b[0], "y1": b[1], "x2": b[2], "y2": b[3]}}
-            for c, l, b in gt]
+    """One ground-truth line (models/README.md); objects of a video carry their identity as "id"."""
+    objs = []
+    for c, l, b, *ident in gt:
+        o = {"classId": c, "label": l, "box": {"x1": b[0], "y1": b[1], "x2": b[2], "y2": b[3]}}
+        if ident:
+            o["id"] = ident[0]
+        objs.append(o)
     return json.dumps({"frameIndex": index, "width": w, "height": h, "objects": objs}, separators=(",", ":"))
 
 

@@ -47,6 +47,36 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Tracking_mode_prints_clear_mot_and_idf1()
+    {
+        const string truth = """
+            {"frameIndex":0,"objects":[{"classId":1,"label":"circle","box":{"x1":10,"y1":20,"x2":110,"y2":120},"id":4}]}
+            {"frameIndex":1,"objects":[{"classId":1,"label":"circle","box":{"x1":20,"y1":20,"x2":120,"y2":120},"id":4}]}
+            """;
+        const string tracked = """
+            {"cameraId":"demo","frameIndex":0,"detections":[{"classId":1,"label":"circle","score":0.9,"box":{"x1":10,"y1":20,"x2":110,"y2":120},"trackId":1}]}
+            {"cameraId":"demo","frameIndex":1,"detections":[{"classId":1,"label":"circle","score":0.9,"box":{"x1":20,"y1":20,"x2":120,"y2":120},"trackId":2}]}
+            """;
+
+        var exit = Run("--detections", Write("t.jsonl", tracked), "--ground-truth", Write("tgt.jsonl", truth), "--tracking", "--json");
+
+        Assert.Equal(EvaluateCommand.ExitOk, exit);
+        using var json = JsonDocument.Parse(_stdout.ToString());
+        Assert.Equal(0.5, json.RootElement.GetProperty("mota").GetDouble(), 12); // 1 − 1 switch / 2 boxes
+        Assert.Equal(1, json.RootElement.GetProperty("idSwitches").GetInt32());
+        Assert.Equal(0.5, json.RootElement.GetProperty("idf1").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void Iou_without_tracking_is_a_usage_error()
+    {
+        var exit = Run("--detections", Write("det.jsonl", Detections), "--ground-truth", Write("gt.jsonl", GroundTruth), "--iou", "0.3");
+
+        Assert.Equal(EvaluateCommand.ExitUsage, exit);
+        Assert.Contains("--iou applies to --tracking only", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void All_frames_counts_the_frame_without_detections_as_a_miss()
     {
         var exit = Run("--detections", Write("det.jsonl", Detections), "--ground-truth", Write("gt.jsonl", GroundTruth), "--all-frames");

@@ -21,7 +21,7 @@ public abstract class DetectionStreamsContract
         Width = 640,
         Height = 480,
         Model = "m",
-        Detections = [new DetectedObject(1, "circle", 0.9f, new BoundingBox(1, 2, 3, 4))],
+        Detections = [new DetectedObject(1, "circle", 0.9f, new BoundingBox(1, 2, 3, 4), TrackId: 7), new DetectedObject(2, "square", 0.5f, new BoundingBox(5, 6, 7, 8))],
         Epoch = epoch,
     };
 
@@ -70,6 +70,9 @@ public abstract class DetectionStreamsContract
         }
 
         Assert.Equal("circle", read[0].Frame.Detections[0].Label);
+
+        // Track ids are stored with the frame; a detection on no track reads back without one.
+        Assert.Equal([7, null], read[0].Frame.Detections.Select(d => d.TrackId));
     }
 
     [Fact]

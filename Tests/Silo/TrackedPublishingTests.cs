@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Inference.Native.OpenCv;
+using VideoAnalytics.Inference.Onnx;
+using VideoAnalytics.Silo.Inference;
+using VideoAnalytics.Silo.Pipeline;
+using VideoAnalytics.Silo.Streams;
+using VideoAnalytics.Silo.Telemetry;
+using VideoAnalytics.Tests.Models;
+using VideoAnalytics.Tests.Support;
+
+namespace VideoAnalytics.Tests.Silo;
+
+/// <summary>
+/// The tracker in the pipeline: an inference worker running the shipped model on a camera's frames (the demo video at
+/// 5 fps) publishes detections that carry track ids, stable from frame to frame; a new activation of the camera (a new
+/// slot: a restart, or the camera moving to another silo) starts its ids afresh.
+/// </summary>
+public sealed class TrackedPublishingTests : IDisposable
+{
+    private const int Frames = 30;
+    private readonly InMemoryDetectionStreams _history = new(Options.Create(new StreamOptions()));
+    private readonly ModelCatalog _catalog;
+    private readonly InferenceWorker _worker;
+
+    public TrackedPublishingTests()
+    {
+        var options = new InferenceOptions { MaxBatch = 1, MaxDelay = TimeSpan.FromMilliseconds(1), ModelsDirectory = ShippedModel.RepoFile("models") };
+        _catalog = new ModelCatalog(Options.Create(options), NullLogger<ModelCatalog>.Instance);
+        _worker = new InferenceWorker("cpu", ExecutionDevice.Cpu, _catalog, options, HistoryOnlyPublisher.Over(_history), new PipelineMetrics(), NullLogger.Instance);
+        _worker.Start();
+    }
+
+    public void Dispose()
+    {
+        _worker.Dispose();
+        _catalog.Dispose();
+    }
+
+    [Fact]
+    public async Task Published_detections_carry_stable_track_ids_and_a_new_activation_starts_afresh()
+    {
+        var first = await RunCameraAsync("cam", Frames);
+        var idsPerFrame = first.Select(f => f.Detections.Where(d => d.TrackId is not null).Select(d => d.TrackId!.Value).ToList()).ToList();
+        foreach (var ids in idsPerFrame)
+        {
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+        }
+
+        // The first frame's objects are confirmed at once: ids 1..n.
+        Assert.NotEmpty(idsPerFrame[0]);
+        Assert.Equal(Enumerable.Range(1, idsPerFrame[0].Count), idsPerFrame[0].Order());
+
+        // Most shown detections are on a track, and the objects on screen from the start keep their ids throughout.
+        var shown = first.Sum(f => f.Detections.Count(d => d.Score >= 0.4));
+        var tracked = first.Sum(f => f.Detections.Count(d => d.Score >= 0.4 && d.TrackId is not null));
+        Assert.True(tracked >= 0.8 * shown, $"{tracked} of {shown} detections scoring ≥ 0.4 carry a track id");
+        var steady = idsPerFrame[0].Count(id => idsPerFrame.Count(ids => ids.Contains(id)) >= Frames - 3);
+        Assert.True(steady >= 3, $"only {steady} of the first frame's ids are on (nearly) every frame");
+
+        // A lower-scored detection is published only when it continues a track.
+        Assert.All(first.SelectMany(f => f.Detections), d => Assert.True(d.Score >= 0.4 || d.TrackId is not null));
+
+        // The camera again, as a new activation would attach it: a fresh tracker, ids from 1.
+        var again = await RunCameraAsync("cam2", 2);
+        Assert.Equal(1, again[0].Detections.Where(d => d.TrackId is not null).Min(d => d.TrackId));
+    }
+
+    /// <summary>Offers the demo's 5 fps samples one at a time, each once the previous was published, and returns what was published.</summary>
+    private async Task<List<DetectionFrame>> RunCameraAsync(string camera, int frames)
+    {
+        var slot = _worker.Attach(new CameraSpec { Id = camera, Url = "demo.mp4" });
+        try
+        {
+            using var source = VideoSource.Open(ShippedModel.RepoFile("models/demo.mp4"));
+            var buffer = new byte[source.Width * 3 * source.Height];
+            var offered = 0;
+            for (var index = 0L; offered < frames && source.TryRead(buffer, out var info) == FrameReadResult.Frame; index++)
+            {
+                if (index % 5 != 0)
+                {
+                    continue;
+                }
+
+                var frame = slot.Rent(info.Width, info.Height);
+                buffer.AsSpan(0, frame.Length).CopyTo(frame.Pixels);
+                frame.FrameIndex = index;
+                frame.Timestamp = DateTimeOffset.UnixEpoch.AddSeconds(index / 25.0);
+                frame.CapturedTicks = TimeProvider.System.GetTimestamp();
+                slot.Offer(frame);
+                offered++;
+                var expected = offered;
+                await Eventually.UntilAsync(
+                    async () => await _history.ReadAsync(camera, null, Frames + 1), entries => entries.Count >= expected, TimeSpan.FromSeconds(60),
+                    $"frame {index} of {camera} published");
+            }
+
+            var published = await _history.ReadAsync(camera, null, Frames + 1);
+            Assert.Equal(frames, published.Count);
+            return [.. published.Select(e => e.Frame)];
+        }
+        finally
+        {
+            _worker.Detach(slot);
+        }
+    }
+}
