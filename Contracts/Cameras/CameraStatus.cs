@@ -1,3 +1,5 @@
+using VideoAnalytics.Contracts.Analytics;
+
 namespace VideoAnalytics.Contracts.Cameras;
 
 /// <summary>A camera's observed condition, as its grain reports it. URLs in <see cref="LastError"/> are redacted.</summary>
@@ -58,10 +60,15 @@ public sealed record CameraStatus
     [Id(11)]
     public long Epoch { get; init; }
 
+    /// <summary>What the camera's zones and lines count now (empty without any, or while no silo runs it).</summary>
+    [Id(14)]
+    public SceneCounts Scene { get; init; } = SceneCounts.Empty;
+
     /// <summary>
     /// This status as it reads once the camera is not streaming: no rates (a rate window would otherwise show the
-    /// last seconds' frames for a while), no error unless one is given (a switched-off camera has none).
+    /// last seconds' frames for a while), no error unless one is given (a switched-off camera has none), nothing in its
+    /// zones.
     /// </summary>
     public CameraStatus NotStreaming(CameraState state, string? error = null) =>
-        this with { State = state, InputFps = 0, ProcessedFps = 0, LastError = error };
+        this with { State = state, InputFps = 0, ProcessedFps = 0, LastError = error, Scene = SceneCounts.Empty };
 }

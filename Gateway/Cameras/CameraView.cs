@@ -24,6 +24,9 @@ public sealed record CameraView
 
     public IReadOnlyList<LineSpec> Lines { get; init; } = [];
 
+    /// <summary>Objects in each zone now by class, and each line's crossings by direction since the capture started.</summary>
+    public SceneCounts Scene { get; init; } = SceneCounts.Empty;
+
     public CameraState State { get; init; }
 
     /// <summary>Why the camera is not streaming now; null while it streams or is switched off.</summary>
@@ -66,6 +69,7 @@ public sealed record CameraView
             Enabled = spec.Enabled,
             Zones = spec.Zones,
             Lines = spec.Lines,
+            Scene = streaming ? status?.Scene ?? SceneCounts.Empty : SceneCounts.Empty,
             State = state,
             LastError = spec.Enabled && UrlRedaction.Redact(status?.LastError) is { Length: > 0 } error ? error : null,
             LastFailure = status?.LastFailure is { } failure ? failure with { Reason = UrlRedaction.Redact(failure.Reason) } : null,

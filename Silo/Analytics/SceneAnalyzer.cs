@@ -11,7 +11,7 @@ namespace VideoAnalytics.Silo.Analytics;
 /// </summary>
 /// <remarks>
 /// <para>An object that leaves the picture without being seen to leave a zone — it was hidden, or the tracker dropped
-/// it — exits when it has not been seen for <see cref="ForgetAfter"/>, with the time it was last seen: a zone's
+/// it — exits when it has not been seen for <see cref="ForgetAfterFrames"/>, with the time it was last seen: a zone's
 /// occupancy does not count ghosts, and every enter gets its exit.</para>
 /// <para>A crossing is counted when the reference point is seen on one side of the line and later on the other,
 /// passing through the segment itself (not around an end). Frames where the point lies exactly on the line change
@@ -39,6 +39,9 @@ public sealed class SceneAnalyzer
     private readonly long[] _seenInFrame = new long[MaxObjects];
     private readonly Stack<int> _free = new(MaxObjects);
 
+    // Crossings per line since the analyzer started: [line * 2] in, [line * 2 + 1] out.
+    private long[] _crossings = [];
+
     // Per object and zone: since when it is inside (MinValue: outside). Per object and line: the side it was last
     // definitely on (0: not yet seen) and where.
     private DateTimeOffset[] _insideSince = [];
@@ -46,20 +49,32 @@ public sealed class SceneAnalyzer
     private FramePoint[] _sidePoint = [];
     private long _frames;
 
-    public SceneAnalyzer(string cameraId, TimeSpan forgetAfter)
+    /// <param name="cameraId">The camera, named in every event.</param>
+    /// <param name="forgetAfterFrames">See <see cref="ForgetAfterFrames"/>.</param>
+    public SceneAnalyzer(string cameraId, int forgetAfterFrames)
     {
         ArgumentException.ThrowIfNullOrEmpty(cameraId);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(forgetAfter, TimeSpan.Zero);
         _cameraId = cameraId;
-        ForgetAfter = forgetAfter;
+        ForgetAfterFrames = forgetAfterFrames;
         for (var slot = MaxObjects - 1; slot >= 0; slot--)
         {
             _free.Push(slot);
         }
     }
 
-    /// <summary>How long an object may go unseen before it is taken to have left every zone it was in.</summary>
-    public TimeSpan ForgetAfter { get; }
+    /// <summary>
+    /// How many analysed frames an object may go unseen before it is taken to have left every zone it was in: the
+    /// tracker's lost-track buffer, after which the object could only come back under a new id.
+    /// </summary>
+    public int ForgetAfterFrames
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    }
 
     public bool IsEmpty => _zones.Length == 0 && _lines.Length == 0;
 
@@ -77,6 +92,7 @@ public sealed class SceneAnalyzer
         var oldInside = _insideSince;
         var oldSide = _side;
         var oldPoint = _sidePoint;
+        var oldCrossings = _crossings;
 
         _zones = [.. zones];
         _polygons = [.. zones.Select(z => z.Polygon.ToArray())];
@@ -85,6 +101,7 @@ public sealed class SceneAnalyzer
         Array.Fill(_insideSince, DateTimeOffset.MinValue);
         _side = new sbyte[MaxObjects * _lines.Length];
         _sidePoint = new FramePoint[MaxObjects * _lines.Length];
+        _crossings = new long[2 * _lines.Length];
         for (var z = 0; z < _zones.Length; z++)
         {
             var old = Array.FindIndex(oldZones, o => o.SameAs(_zones[z]));
@@ -97,6 +114,12 @@ public sealed class SceneAnalyzer
         for (var l = 0; l < _lines.Length; l++)
         {
             var old = Array.FindIndex(oldLines, o => o.SameAs(_lines[l]));
+            if (old >= 0)
+            {
+                _crossings[2 * l] = oldCrossings[2 * old];
+                _crossings[(2 * l) + 1] = oldCrossings[(2 * old) + 1];
+            }
+
             for (var slot = 0; old >= 0 && slot < MaxObjects; slot++)
             {
                 _side[(slot * _lines.Length) + l] = oldSide[(slot * oldLines.Length) + old];
@@ -138,6 +161,18 @@ public sealed class SceneAnalyzer
         ForgetUnseen(frame, events);
     }
 
+    /// <summary>Occupancy and line counts now, as the camera's status shows them.</summary>
+    public SceneCounts Counts()
+    {
+        var lines = new Dictionary<string, LineCount>(StringComparer.Ordinal);
+        for (var l = 0; l < _lines.Length; l++)
+        {
+            lines[_lines[l].Name] = new LineCount(_crossings[2 * l], _crossings[(2 * l) + 1]);
+        }
+
+        return new SceneCounts { Occupancy = Occupancy(), Lines = lines };
+    }
+
     /// <summary>How many objects are in each zone now, by zone name and class; every zone listed, empty or not.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Occupancy()
     {
@@ -165,7 +200,7 @@ public sealed class SceneAnalyzer
         {
             var zone = _zones[z];
             ref var since = ref _insideSince[(slot * _zones.Length) + z];
-            var counts = Counts(zone.Classes, detection.Label);
+            var counts = CountsClass(zone.Classes, detection.Label);
             var inside = counts && PlaneGeometry.Contains(_polygons[z], Anchor(detection.Box, zone.Point, frame));
             var wasInside = since != DateTimeOffset.MinValue;
             if (inside && !wasInside)
@@ -189,7 +224,7 @@ public sealed class SceneAnalyzer
         for (var l = 0; l < _lines.Length; l++)
         {
             var line = _lines[l];
-            if (!Counts(line.Classes, detection.Label))
+            if (!CountsClass(line.Classes, detection.Label))
             {
                 continue;
             }
@@ -206,6 +241,7 @@ public sealed class SceneAnalyzer
             if (before != 0 && before != side
                 && PlaneGeometry.Crossing(line.From, line.To, _sidePoint[index], point) is var direction and not 0)
             {
+                _crossings[(2 * l) + (direction > 0 ? 0 : 1)]++;
                 events.Add(Event(SceneEvent.LineCross, line.Name, slot, frame.Timestamp, frame.Epoch, frame.FrameIndex) with
                 {
                     Direction = direction > 0 ? "in" : "out",
@@ -217,7 +253,7 @@ public sealed class SceneAnalyzer
         }
     }
 
-    // Objects not seen for ForgetAfter leave their zones, as of when they were last seen, and free their slot.
+    // Objects unseen for more than ForgetAfterFrames leave their zones, as of when they were last seen, and free their slot.
     private void ForgetUnseen(DetectionFrame frame, List<SceneEvent> events)
     {
         if (_slotOf.Count == 0)
@@ -227,7 +263,7 @@ public sealed class SceneAnalyzer
 
         foreach (var (trackId, slot) in _slotOf)
         {
-            if (_seenInFrame[slot] == _frames || frame.Timestamp - _lastSeenAt[slot] < ForgetAfter)
+            if (_frames - _seenInFrame[slot] <= ForgetAfterFrames)
             {
                 continue;
             }
@@ -282,7 +318,7 @@ public sealed class SceneAnalyzer
         FrameIndex = frameIndex,
     };
 
-    private static bool Counts(IReadOnlyList<string> classes, string label)
+    private static bool CountsClass(IReadOnlyList<string> classes, string label)
     {
         if (classes.Count == 0)
         {

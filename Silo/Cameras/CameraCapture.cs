@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using VideoAnalytics.Contracts.Analytics;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Inference.Native.OpenCv;
 using VideoAnalytics.Silo.Pipeline;
@@ -135,6 +136,8 @@ public sealed partial class CameraCapture : IAsyncDisposable
                 FramesCaptured = Interlocked.Read(ref _framesCaptured),
                 FramesProcessed = processed,
                 FramesDropped = _slot.Dropped,
+                // Counts describe objects seen now: none while the camera sees nothing.
+                Scene = streaming ? _slot.SceneCounts : SceneCounts.Empty,
                 Device = state == CameraState.Stopped ? null : _slot.Device,
                 Silo = state == CameraState.Stopped ? null : _silo,
                 UpdatedAt = _time.GetUtcNow(),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using VideoAnalytics.Contracts.Analytics;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Inference;
@@ -284,6 +285,7 @@ public sealed partial class InferenceWorker : IDisposable
             for (var i = 0; i < n; i++)
             {
                 var frame = BuildFrame(_batchSlots[i], _batchFrames[i], _results[i], detector.Model.Labels, model, batchStart, inferenceMs);
+                AnalyzeScene(_batchSlots[i], frame);
                 _published.Writer.TryWrite(new Outgoing(frame, span?.Context ?? default));
                 if (_tap is not null && _tap.HasWatchers)
                 {
@@ -395,6 +397,33 @@ public sealed partial class InferenceWorker : IDisposable
 
         tracker.Update(input.AsSpan(0, n), slot.TrackIds);
         return input.AsSpan(0, n);
+    }
+
+    /// <summary>
+    /// Applies the camera's zones and lines to the frame's tracked objects and, when that changed what they count,
+    /// publishes new counts for the camera's status. Nothing to do (and nothing allocated) for a camera without any.
+    /// </summary>
+    private static void AnalyzeScene(FrameSlot slot, DetectionFrame frame)
+    {
+        var scene = slot.Scene;
+        var changed = slot.RefreshScene(slot.Spec);
+        if (scene.IsEmpty)
+        {
+            if (changed)
+            {
+                slot.SceneCounts = SceneCounts.Empty;
+            }
+
+            return;
+        }
+
+        var events = slot.SceneEvents;
+        events.Clear();
+        scene.Analyze(frame, events);
+        if (changed || events.Count > 0)
+        {
+            slot.SceneCounts = scene.Counts();
+        }
     }
 
     private static bool ContainsLabel(IReadOnlyList<string> classes, string label)

@@ -1,5 +1,7 @@
+using VideoAnalytics.Contracts.Analytics;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Inference;
+using VideoAnalytics.Silo.Analytics;
 using VideoAnalytics.Inference.Tracking;
 
 namespace VideoAnalytics.Silo.Pipeline;
@@ -22,6 +24,8 @@ public sealed class FrameSlot
     private int _buffers;
 
     private CameraSpec _spec;
+    private CameraSpec _sceneOf;
+    private SceneCounts _sceneCounts = SceneCounts.Empty;
 
     /// <param name="spec">The camera.</param>
     /// <param name="onOffered">Called when a frame becomes pending where none was.</param>
@@ -33,6 +37,9 @@ public sealed class FrameSlot
         _onOffered = onOffered;
         Tracking = tracking ?? TrackerOptions.Default;
         Tracker = new ObjectTracker(Tracking, spec.Fps);
+        Scene = new SceneAnalyzer(spec.Id, Tracker.LostFrames);
+        Scene.Configure(spec.Zones, spec.Lines);
+        _sceneOf = spec;
     }
 
     public string CameraId => Spec.Id;
@@ -53,6 +60,42 @@ public sealed class FrameSlot
     /// camera that restarts or moves to another silo starts with a fresh tracker and new ids.
     /// </summary>
     internal ObjectTracker Tracker { get; }
+
+    /// <summary>
+    /// The camera's zones and lines applied to <see cref="Tracker"/>'s output, by the same worker thread, after it. Like
+    /// the tracker it lives as long as the slot, so its line counts count since the capture started.
+    /// </summary>
+    internal SceneAnalyzer Scene { get; }
+
+    /// <summary>Worker-thread scratch: the scene events of the frame being published.</summary>
+    internal List<SceneEvent> SceneEvents { get; } = new(16);
+
+    /// <summary>
+    /// What <see cref="Scene"/> counts, as of the last frame that changed it: written by the worker thread, read by the
+    /// camera's status from any thread (a new immutable snapshot per change, so readers never see one half-made).
+    /// </summary>
+    public SceneCounts SceneCounts
+    {
+        get => Volatile.Read(ref _sceneCounts);
+        internal set => Volatile.Write(ref _sceneCounts, value);
+    }
+
+    /// <summary>
+    /// Brings <see cref="Scene"/> up to the camera's current zones and lines (an operator's edit) and the tracker's
+    /// buffer; worker thread only. True when the scene changed.
+    /// </summary>
+    internal bool RefreshScene(CameraSpec spec)
+    {
+        Scene.ForgetAfterFrames = Tracker.LostFrames;
+        if (ReferenceEquals(spec.Zones, _sceneOf.Zones) && ReferenceEquals(spec.Lines, _sceneOf.Lines))
+        {
+            return false;
+        }
+
+        _sceneOf = spec;
+        Scene.Configure(spec.Zones, spec.Lines);
+        return true;
+    }
 
     /// <summary>The settings <see cref="Tracker"/> runs with.</summary>
     internal TrackerOptions Tracking { get; }

@@ -30,6 +30,9 @@ public sealed class SceneApiTests(GatewayFixture gateway)
             Assert.Equal("[0.2,0.4]", line.GetProperty("from").GetRawText());
             Assert.Equal("[0.8,0.4]", line.GetProperty("to").GetRawText());
             Assert.Equal("center", line.GetProperty("point").GetString());
+            // A camera switched off counts nothing.
+            Assert.Equal("{}", read.GetProperty("scene").GetProperty("occupancy").GetRawText());
+            Assert.Equal("{}", read.GetProperty("scene").GetProperty("lines").GetRawText());
 
             // A PATCH that names neither keeps both; an empty list removes one.
             using var patched = await gateway.Admin.PatchAsJsonAsync("/api/cameras/scene-1", new { fps = 2 });

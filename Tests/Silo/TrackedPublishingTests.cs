@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using VideoAnalytics.Contracts.Analytics;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Inference.Native.OpenCv;
@@ -68,10 +69,65 @@ public sealed class TrackedPublishingTests : IDisposable
         Assert.Equal(1, again[0].Detections.Where(d => d.TrackId is not null).Min(d => d.TrackId));
     }
 
-    /// <summary>Offers the demo's 5 fps samples one at a time, each once the previous was published, and returns what was published.</summary>
-    private async Task<List<DetectionFrame>> RunCameraAsync(string camera, int frames)
+    [Fact]
+    public async Task The_cameras_zones_and_lines_count_its_tracked_objects_as_their_trajectories_say()
     {
-        var slot = _worker.Attach(new CameraSpec { Id = camera, Url = "demo.mp4" });
+        // A zone over the whole picture and a line down its middle, drawn top to bottom: its right-hand side (facing
+        // down the picture) is the left half, so right-to-left movement is "in".
+        var spec = new CameraSpec
+        {
+            Id = "scene",
+            Url = "demo.mp4",
+            Zones = [new ZoneSpec { Name = "all", Polygon = [new(0, 0), new(1, 0), new(1, 1), new(0, 1)] }],
+            Lines = [new LineSpec { Name = "middle", From = new(0.5, 0), To = new(0.5, 1) }],
+        };
+        SceneCounts? counts = null;
+        var frames = await RunCameraAsync(spec, Frames, slot => counts = slot.SceneCounts);
+
+        // The reference, from the published frames alone: each track's bottom-centre x, side changes of x = 0.5.
+        long expectedIn = 0, expectedOut = 0;
+        var lastSide = new Dictionary<int, int>();
+        foreach (var frame in frames)
+        {
+            foreach (var d in frame.Detections.Where(d => d.TrackId is not null))
+            {
+                var side = Math.Sign(((d.Box.X1 + d.Box.X2) / 2 / frame.Width) - 0.5);
+                if (side == 0)
+                {
+                    continue;
+                }
+
+                if (lastSide.TryGetValue(d.TrackId!.Value, out var before) && before != side)
+                {
+                    _ = side < 0 ? expectedIn++ : expectedOut++;
+                }
+
+                lastSide[d.TrackId!.Value] = side;
+            }
+        }
+
+        Assert.NotNull(counts);
+        Assert.True(expectedIn + expectedOut > 0, "the demo's objects never crossed the middle: the test shows nothing");
+        Assert.Equal(new LineCount(expectedIn, expectedOut), counts.Lines["middle"]);
+
+        // Everything on a track in the last frame is in the zone (objects just hidden may still count too).
+        var last = frames[^1].Detections.Where(d => d.TrackId is not null).GroupBy(d => d.Label).ToDictionary(g => g.Key, g => g.Count());
+        var occupancy = counts.Occupancy["all"];
+        Assert.NotEmpty(last);
+        foreach (var (label, n) in last)
+        {
+            Assert.True(occupancy.GetValueOrDefault(label) >= n, $"{label}: {occupancy.GetValueOrDefault(label)} in the zone, {n} tracked in the last frame");
+        }
+    }
+
+    /// <summary>Offers the demo's 5 fps samples one at a time, each once the previous was published, and returns what was published.</summary>
+    private Task<List<DetectionFrame>> RunCameraAsync(string camera, int frames) =>
+        RunCameraAsync(new CameraSpec { Id = camera, Url = "demo.mp4" }, frames, _ => { });
+
+    private async Task<List<DetectionFrame>> RunCameraAsync(CameraSpec spec, int frames, Action<FrameSlot> beforeDetach)
+    {
+        var camera = spec.Id;
+        var slot = _worker.Attach(spec);
         try
         {
             using var source = VideoSource.Open(ShippedModel.RepoFile("models/demo.mp4"));
@@ -99,6 +155,7 @@ public sealed class TrackedPublishingTests : IDisposable
 
             var published = await _history.ReadAsync(camera, null, Frames + 1);
             Assert.Equal(frames, published.Count);
+            beforeDetach(slot);
             return [.. published.Select(e => e.Frame)];
         }
         finally

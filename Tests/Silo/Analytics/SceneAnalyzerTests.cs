@@ -51,6 +51,7 @@ public sealed class SceneAnalyzerTests
         }
 
         Assert.Equal(["in", "out"], events.Select(e => e.Direction));
+        Assert.Equal(new LineCount(1, 1), scene.Counts().Lines["middle"]);
         Assert.Equal([2, 6], events.Select(e => e.FrameIndex));
         Assert.All(events, e => Assert.Equal(SceneEvent.LineCross, e.Type));
     }
@@ -68,13 +69,13 @@ public sealed class SceneAnalyzerTests
     [Fact]
     public void An_object_lost_inside_a_zone_leaves_it_as_of_when_it_was_last_seen()
     {
-        var scene = Scene([Bay], [], forgetAfter: TimeSpan.FromSeconds(2));
+        var scene = Scene([Bay], [], forgetAfterFrames: 9);
         var events = new List<SceneEvent>();
         scene.Analyze(Frame(0, Object(5, "a", 0.25, 0.8)), events);
         scene.Analyze(Frame(1, Object(5, "a", 0.25, 0.8)), events);
         Assert.Equal(1, scene.Occupancy()["bay"]["a"]);
 
-        // Unseen from frame 2: still counted while it may be hidden (1.8 s later), gone after 2 s.
+        // Unseen from frame 2: still counted for 9 frames while it may be hidden, gone on the 10th.
         for (var i = 2; i <= 10; i++)
         {
             scene.Analyze(Frame(i), events);
@@ -134,9 +135,9 @@ public sealed class SceneAnalyzerTests
         Assert.Empty(events);
     }
 
-    private static SceneAnalyzer Scene(ZoneSpec[] zones, LineSpec[] lines, TimeSpan? forgetAfter = null)
+    private static SceneAnalyzer Scene(ZoneSpec[] zones, LineSpec[] lines, int forgetAfterFrames = 10)
     {
-        var scene = new SceneAnalyzer("cam", forgetAfter ?? TimeSpan.FromSeconds(2));
+        var scene = new SceneAnalyzer("cam", forgetAfterFrames);
         scene.Configure(zones, lines);
         return scene;
     }
