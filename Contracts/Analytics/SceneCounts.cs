@@ -17,6 +17,18 @@ public sealed record SceneCounts
     /// <summary>Line name → crossings in each direction.</summary>
     [Id(1)]
     public IReadOnlyDictionary<string, LineCount> Lines { get; init; } = new Dictionary<string, LineCount>();
+
+    // By value, like the rest of a camera's status: a status read back from a store is equal to the one written
+    // (records would compare the dictionaries by reference).
+    public bool Equals(SceneCounts? other) =>
+        other is not null
+        && Same(Lines, other.Lines, (a, b) => a == b)
+        && Same(Occupancy, other.Occupancy, (a, b) => Same(a, b, (x, y) => x == y));
+
+    public override int GetHashCode() => HashCode.Combine(Occupancy.Count, Lines.Count);
+
+    private static bool Same<T>(IReadOnlyDictionary<string, T> a, IReadOnlyDictionary<string, T> b, Func<T, T, bool> equal) =>
+        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && equal(pair.Value, value));
 }
 
 /// <summary>Crossings of one line: <c>in</c> and <c>out</c> as its orientation defines them (<see cref="LineSpec"/>).</summary>

@@ -1,3 +1,4 @@
+using VideoAnalytics.Contracts.Analytics;
 using VideoAnalytics.Contracts.Cameras;
 
 namespace VideoAnalytics.Tests.Silo.Contracts;
@@ -20,6 +21,11 @@ public abstract class CameraStatusBoardContract
         FramesDropped = 3,
         Silo = silo,
         UpdatedAt = DateTimeOffset.UnixEpoch.AddSeconds(43),
+        Scene = new SceneCounts
+        {
+            Occupancy = new Dictionary<string, IReadOnlyDictionary<string, int>> { ["bay"] = new Dictionary<string, int> { ["circle"] = 2 }, ["empty"] = new Dictionary<string, int>() },
+            Lines = new Dictionary<string, LineCount> { ["door"] = new(3, 1) },
+        },
     };
 
     [Fact]
