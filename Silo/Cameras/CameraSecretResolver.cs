@@ -81,11 +81,12 @@ public sealed partial class CameraSecretResolver
             {
                 "env" => FromEnvironment(reference, name),
                 "file" => FromFile(reference, name),
-                var kind => (null, $"'{reference}' names the unknown secret source '{kind}'; {Rule}", false),
+                var kind => (null, $"'{reference}' names the unknown secret source '{kind}'", false),
             };
             if (value is null)
             {
-                return CameraUrlResolution.Refused(error!, transient);
+                // Every refusal states the whole rule, so a 400 says what would have been accepted.
+                return CameraUrlResolution.Refused(error + "; " + Rule, transient);
             }
 
             var encoded = Uri.EscapeDataString(value);
@@ -106,7 +107,7 @@ public sealed partial class CameraSecretResolver
     {
         if (!VariableName().IsMatch(name))
         {
-            return (null, $"'{reference}' is not a valid environment variable name; {Rule}", false);
+            return (null, $"'{reference}' is not a valid environment variable name", false);
         }
 
         if (!name.StartsWith(EnvironmentPrefix, StringComparison.Ordinal) || name.Length == EnvironmentPrefix.Length)
@@ -128,7 +129,7 @@ public sealed partial class CameraSecretResolver
     {
         if (!FileName().IsMatch(name))
         {
-            return (null, $"'{reference}' is not a plain file name (no path separators, no '..', not starting with '.'); {Rule}", false);
+            return (null, $"'{reference}' is not a plain file name (no path separators, no '..', not starting with '.')", false);
         }
 
         var path = Path.Join(_directory, name);
