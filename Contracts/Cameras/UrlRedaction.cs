@@ -16,6 +16,9 @@ namespace VideoAnalytics.Contracts.Cameras;
 /// token, auth, key/apikey, user/usr, login, credential, signature, session, sig, p, u; and any parameter whose decoded value
 /// itself carries credentials (a camera URL passed to a proxy).</item>
 /// </list>
+/// A password or parameter value that is only secret references (<c>${env:VA_CAMERA_PW}</c>, <c>${file:door}</c>,
+/// resolved by the silo when it opens the camera) is shown as written: it names where the secret lives, not the
+/// secret, and an operator needs to see which one a camera uses. Anything else beside a reference is masked as usual.
 /// </remarks>
 public static partial class UrlRedaction
 {
@@ -31,8 +34,8 @@ public static partial class UrlRedaction
             return text ?? string.Empty;
         }
 
-        var redacted = SchemeUserInfo().Replace(text, m => m.Groups["scheme"].Value + Mask + "@");
-        redacted = BareUserInfo().Replace(redacted, Mask + "@");
+        var redacted = SchemeUserInfo().Replace(text, m => ReferenceUserInfo().IsMatch(m.Groups["info"].Value) ? m.Value : m.Groups["scheme"].Value + Mask + "@");
+        redacted = BareUserInfo().Replace(redacted, m => ReferenceUserInfo().IsMatch(m.Value.AsSpan(0, m.Length - 1)) ? m.Value : Mask + "@");
         redacted = QueryParameter().Replace(redacted, MaskParameter);
 
         // A whole URL percent-encoded (rtsp%3A%2F%2Fu%3Ap%40host) hides its userinfo from the rules above: when the
@@ -53,7 +56,7 @@ public static partial class UrlRedaction
     {
         var name = match.Groups["name"].Value;
         var value = match.Groups["value"].Value;
-        if (value.Length == 0 || value == Mask)
+        if (value.Length == 0 || value == Mask || References().IsMatch(value))
         {
             return match.Value;
         }
@@ -97,7 +100,7 @@ public static partial class UrlRedaction
     private static string Decode(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
 
     // scheme, then "://" or a mistyped ":/", ":///", "//"; then everything up to the last '@' before a '/' or line end.
-    [GeneratedRegex(@"(?<scheme>[A-Za-z][A-Za-z0-9+.\-]*(?::/{1,3}|/{2,3}))[^/\r\n]*@")]
+    [GeneratedRegex(@"(?<scheme>[A-Za-z][A-Za-z0-9+.\-]*(?::/{1,3}|/{2,3}))(?<info>[^/\r\n]*)@")]
     private static partial Regex SchemeUserInfo();
 
     // "user:pass@" with no "//": a token (no blanks, slashes, quotes), a colon not followed by a blank, up to the
@@ -109,4 +112,13 @@ public static partial class UrlRedaction
     // (one followed by the end, a blank or punctuation), so "cannot open 'http://h/x?token=t': refused" keeps its reason.
     [GeneratedRegex(@"(?<=[?&#])(?<name>[^=&#?/\s'""`<>]+)(?<eq>=|%3[dD])(?<value>(?:(?!['""`](?:$|[\s:;,.)\]]))[^&\r\n])*)")]
     private static partial Regex QueryParameter();
+
+    // Only secret references, nothing else: a value shown as written.
+    [GeneratedRegex(@"^(?:\$\{(?:env|file):[A-Za-z0-9._-]+\})+$")]
+    private static partial Regex References();
+
+    // Userinfo whose password is only references (a plain or referenced user before the first ':' outside a
+    // reference), or that is only references (a token as user): shown as written.
+    [GeneratedRegex(@"^(?:(?:\$\{(?:env|file):[A-Za-z0-9._-]+\})+|(?:\$\{(?:env|file):[A-Za-z0-9._-]+\}|[^:@${}\s])*:(?:\$\{(?:env|file):[A-Za-z0-9._-]+\})+)$")]
+    private static partial Regex ReferenceUserInfo();
 }

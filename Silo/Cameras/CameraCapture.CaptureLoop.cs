@@ -55,7 +55,15 @@ public sealed partial class CameraCapture
                         continue;
                     }
 
-                    var check = SourceValidator.Validate(_spec.Url, _grain._options.MediaRoots, _grain._options.AllowLinkLocal);
+                    var check = Validate();
+                    if (!check.IsValid && check.IsTransient)
+                    {
+                        // A secret that cannot be read now (a variable not set yet, a secrets mount not updated yet)
+                        // may be provided without a new spec: failed, and retried with backoff.
+                        Retry(CameraState.Failed, check.Error);
+                        continue;
+                    }
+
                     if (!check.IsValid)
                     {
                         _grain.Publish(_generation, CameraState.Failed, check.Error);
@@ -73,7 +81,7 @@ public sealed partial class CameraCapture
                         // An unexpected failure (a missing native library, a bug) must not end the thread silently nor
                         // take the process down: report it and start over after a backoff delay.
                         CameraLog.Crashed(_grain._logger, _grain.Id, ex);
-                        _grain.Publish(_generation, CameraState.Failed, "internal error: " + ex.Message);
+                        _grain.Publish(_generation, CameraState.Failed, "internal error: " + check.Source.Safe(ex.Message));
                         Sleep(_backoff.Schedule());
                     }
                 }
@@ -97,8 +105,28 @@ public sealed partial class CameraCapture
 
             _replacesStuckLoop = false;
 
+            var opens = 0;
             while (_grain.IsCurrent(_generation) && SpecStillFits())
             {
+                if (opens++ > 0 && !source.Secrets.IsEmpty)
+                {
+                    // Every open reads its secrets afresh, so a rotated password is used on the next reconnect; one
+                    // that no longer resolves fails the camera naming the reference, and is retried.
+                    var again = Validate();
+                    if (!again.IsValid)
+                    {
+                        if (!again.IsTransient)
+                        {
+                            return; // the run loop reports it and waits for a new spec
+                        }
+
+                        Retry(CameraState.Failed, again.Error);
+                        continue;
+                    }
+
+                    source = again.Source;
+                }
+
                 var outcome = Connect(source, out var error);
                 if (outcome == Outcome.Stop)
                 {
@@ -121,16 +149,25 @@ public sealed partial class CameraCapture
                 // A file that cannot be read will not heal by itself, but it may be replaced: failed, still retried. A
                 // host refused for where it resolves to is failed too, and retried: its name may be pointed elsewhere.
                 var state = source.IsLive && outcome != Outcome.Refused ? CameraState.Reconnecting : CameraState.Failed;
-                var message = UrlRedaction.Redact(error ?? "the source failed");
-                _grain.Publish(_generation, state, message);
-                var delay = _backoff.Schedule();
-                _grain._metrics.Reconnects.Add(1, _grain._cameraTag);
-                if (_failureLog.ShouldLog(message, out var suppressed))
-                {
-                    CameraLog.Retrying(_grain._logger, _grain.Id, state.ToString(), message, _backoff.Attempts, delay, suppressed);
-                }
-                Sleep(delay);
+                Retry(state, source.Safe(error ?? "the source failed"));
             }
+        }
+
+        /// <summary>Validates the current spec's URL with this silo's options, resolving its secret references.</summary>
+        private SourceValidationResult Validate() => SourceValidator.Validate(_spec.Url, _grain._options);
+
+        /// <summary>Reports a failed attempt (<paramref name="message"/> already safe to show) and waits out the backoff.</summary>
+        private void Retry(CameraState state, string message)
+        {
+            _grain.Publish(_generation, state, message);
+            var delay = _backoff.Schedule();
+            _grain._metrics.Reconnects.Add(1, _grain._cameraTag);
+            if (_failureLog.ShouldLog(message, out var suppressed))
+            {
+                CameraLog.Retrying(_grain._logger, _grain.Id, state.ToString(), message, _backoff.Attempts, delay, suppressed);
+            }
+
+            Sleep(delay);
         }
 
         private Outcome Connect(CameraSource source, out string? error)

@@ -41,6 +41,10 @@ public sealed class CameraOptions
     /// registered (literal addresses and names) and before every connect (what the name resolves to).</summary>
     public bool AllowLinkLocal { get; set; }
 
+    /// <summary>Where <c>${file:NAME}</c> references in camera URLs are read from: the Docker and Kubernetes secrets
+    /// mount by default. Relative: against the working directory. Need not exist until a URL refers to it.</summary>
+    public string SecretsDirectory { get; set; } = CameraSecretResolver.DefaultDirectory;
+
     /// <summary>Files start over at the end (demo media); otherwise a file camera stops when its file ends.</summary>
     public bool LoopFiles { get; set; } = true;
 

@@ -38,6 +38,11 @@ public sealed class CameraOptionsValidator : IValidateOptions<CameraOptions>
             }
         }
 
+        if (string.IsNullOrWhiteSpace(options.SecretsDirectory))
+        {
+            failures.Add($"{CameraOptions.SectionName}:{nameof(CameraOptions.SecretsDirectory)} must be a folder path (default {CameraSecretResolver.DefaultDirectory}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -8,7 +8,8 @@ namespace VideoAnalytics.Silo.Cameras;
 /// <summary>
 /// Serves <see cref="ICameraSpecCheckGrain"/> with the checks the camera grain itself makes before it runs a camera:
 /// <see cref="SourceValidator"/> over this silo's media roots and the <see cref="ModelCatalog"/> on the device
-/// cameras run on. A stateless worker: it holds nothing, and the silo that receives the call answers.
+/// cameras run on, secret references resolved with this silo's environment and secrets folder (the resolved URL
+/// stays here: only the verdict returns). A stateless worker: it holds nothing, and the silo that receives the call answers.
 /// </summary>
 /// <remarks>A model the catalog has not loaded yet is loaded in the turn (once per model; then served from memory),
 /// as the detect grain does: the load is what tells whether the file is a usable model.</remarks>
@@ -22,7 +23,7 @@ public sealed class CameraSpecCheckGrain(ModelCatalog models, InferenceHost infe
         string? urlError = null;
         if (url is not null)
         {
-            var source = SourceValidator.Validate(url, cameraOptions.Value.MediaRoots, cameraOptions.Value.AllowLinkLocal);
+            var source = SourceValidator.Validate(url, cameraOptions.Value);
             urlError = source.IsValid ? null : source.Error;
         }
 

@@ -16,13 +16,28 @@ namespace VideoAnalytics.Silo.Cameras;
 /// the same rule, so what was accepted is what is opened.
 /// Network URLs whose host is a link-local address or a cloud metadata name are refused unless allowed
 /// (<see cref="LinkLocalAddresses"/>); names that resolve there are caught by <see cref="SourceProbe"/>.
+/// Secret references (<c>${env:VA_CAMERA_…}</c>, <c>${file:…}</c>: <see cref="CameraSecretResolver"/>) are resolved
+/// here, in network URLs only, and the rest is checked on the resolved URL; messages quote the URL as written.
+/// Since validation runs before every open, each open reads the secret afresh (a rotated password is picked up on
+/// the next reconnect).
 /// </remarks>
 public static class SourceValidator
 {
     private const string Accepted = "use rtsp://, rtsps://, http(s):// or a file under a configured media root";
     private const int MaxLinkHops = 40;
 
-    public static SourceValidationResult Validate(string? url, IEnumerable<string> mediaRoots, bool allowLinkLocal = false)
+    /// <summary>Validates with the media roots, link-local rule and secrets folder of <paramref name="options"/>.</summary>
+    public static SourceValidationResult Validate(string? url, CameraOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Validate(url, options.MediaRoots, options.AllowLinkLocal, new CameraSecretResolver(options.SecretsDirectory));
+    }
+
+    /// <summary>Validates <paramref name="url"/> against <paramref name="mediaRoots"/> (files) and the link-local
+    /// rule (<paramref name="allowLinkLocal"/>); <paramref name="secrets"/> resolves secret references (null:
+    /// <see cref="CameraSecretResolver.DefaultDirectory"/> and this process's environment).</summary>
+    public static SourceValidationResult Validate(string? url, IEnumerable<string> mediaRoots, bool allowLinkLocal = false,
+        CameraSecretResolver? secrets = null)
     {
         ArgumentNullException.ThrowIfNull(mediaRoots);
         if (string.IsNullOrWhiteSpace(url))
@@ -41,6 +56,12 @@ public static class SourceValidator
         }
 
         var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
+        if (CameraSecretResolver.HasReferences(text))
+        {
+            return WithSecrets(text, shown, schemeEnd > 0 ? text[..schemeEnd].ToLowerInvariant() : null, allowLinkLocal,
+                secrets ?? new CameraSecretResolver(null));
+        }
+
         if (schemeEnd > 0)
         {
             var scheme = text[..schemeEnd].ToLowerInvariant();
@@ -66,6 +87,35 @@ public static class SourceValidator
         }
 
         return File(text, shown, mediaRoots);
+    }
+
+    private static SourceValidationResult WithSecrets(string text, string shown, string? scheme, bool allowLinkLocal, CameraSecretResolver secrets)
+    {
+        var kind = scheme switch
+        {
+            "rtsp" => CameraSourceKind.Rtsp,
+            "rtsps" => CameraSourceKind.Rtsps,
+            "http" or "https" => CameraSourceKind.Http,
+            _ => (CameraSourceKind?)null,
+        };
+
+        // A file needs no credentials, and a value pasted into a path would choose which file is read.
+        if (kind is null)
+        {
+            return SourceValidationResult.Invalid(
+                $"'{Sanitize(shown)}': secret references are resolved only in rtsp://, rtsps:// and http(s):// URLs; {CameraSecretResolver.Rule}.");
+        }
+
+        var resolution = secrets.Resolve(text);
+        if (!resolution.IsResolved)
+        {
+            return SourceValidationResult.Invalid($"'{Sanitize(shown)}': {resolution.Error}.", resolution.IsTransient);
+        }
+
+        var result = Network(resolution.Url, shown, kind.Value, allowLinkLocal);
+        return result.IsValid
+            ? SourceValidationResult.Valid(result.Source with { Written = text, Secrets = resolution.Secrets })
+            : SourceValidationResult.Invalid(UrlRedaction.Redact(resolution.Secrets.Scrub(result.Error)));
     }
 
     private static SourceValidationResult Network(string text, string shown, CameraSourceKind kind, bool allowLinkLocal)

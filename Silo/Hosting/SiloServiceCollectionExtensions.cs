@@ -67,6 +67,11 @@ public static class SiloServiceCollectionExtensions
             {
                 o.MediaRoots[i] = Path.GetFullPath(o.MediaRoots[i]);
             }
+
+            if (!string.IsNullOrWhiteSpace(o.SecretsDirectory))
+            {
+                o.SecretsDirectory = Path.GetFullPath(o.SecretsDirectory);
+            }
         });
         services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.Section));

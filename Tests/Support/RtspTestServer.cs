@@ -27,6 +27,9 @@ public sealed record RtspMount(string Path, string Launch, string Transports = "
         transports);
 }
 
+/// <summary>A user and password an <see cref="RtspTestServer"/> demands (RTSP Basic authentication).</summary>
+public sealed record RtspCredentials(string User, string Password);
+
 /// <summary>
 /// A real RTSP server on 127.0.0.1 (gst-rtsp-server through Debian's python3-gi) serving the given mounts. Tests can
 /// kill it, stall it (SIGSTOP: connections stay open, no data nor RTSP answer flows), let it go on (SIGCONT) and
@@ -44,15 +47,27 @@ public sealed partial class RtspTestServer : IDisposable
         from gi.repository import Gst, GstRtspServer, GstRtsp, GLib
         Gst.init(None)
         port, mounts = sys.argv[1], json.loads(sys.argv[2])
+        credentials = json.loads(sys.argv[3]) if len(sys.argv) > 3 else None
         transports = {'tcp': GstRtsp.RTSPLowerTrans.TCP, 'udp': GstRtsp.RTSPLowerTrans.UDP,
                       'any': GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP}
         server = GstRtspServer.RTSPServer()
         server.set_address('127.0.0.1')
         server.set_service(port)
+        if credentials:
+            auth = GstRtspServer.RTSPAuth()
+            token = GstRtspServer.RTSPToken()
+            token.set_string('media.factory.role', 'camera')
+            auth.add_basic(GstRtspServer.RTSPAuth.make_basic(credentials['User'], credentials['Password']), token)
+            server.set_auth(auth)
         for m in mounts:
             factory = GstRtspServer.RTSPMediaFactory()
             factory.set_launch(m['Launch'])
             factory.set_protocols(transports[m['Transports']])
+            if credentials:
+                permissions = GstRtspServer.RTSPPermissions()
+                permissions.add_permission_for_role('camera', 'media.factory.access', True)
+                permissions.add_permission_for_role('camera', 'media.factory.construct', True)
+                factory.set_permissions(permissions)
             server.get_mount_points().add_factory(m['Path'], factory)
         if server.attach(None) == 0:
             sys.exit('cannot listen on 127.0.0.1:' + port)
@@ -67,7 +82,14 @@ public sealed partial class RtspTestServer : IDisposable
     private Task<string>? _stderr;
 
     public RtspTestServer(params RtspMount[] mounts)
+        : this(null, mounts)
     {
+    }
+
+    /// <summary>A server that answers 401 to any client without <paramref name="credentials"/>.</summary>
+    public RtspTestServer(RtspCredentials? credentials, params RtspMount[] mounts)
+    {
+        Credentials = credentials;
         if (mounts.Length == 0)
         {
             throw new ArgumentException("at least one mount", nameof(mounts));
@@ -90,6 +112,10 @@ public sealed partial class RtspTestServer : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>What the server demands from the next <see cref="Start"/> on (null: nothing); to rotate a password,
+    /// <see cref="Kill"/>, set it, <see cref="Start"/>.</summary>
+    public RtspCredentials? Credentials { get; set; }
 
     /// <summary>The URL of the first mount.</summary>
     public string Url => UrlOf(_firstMount);
@@ -114,6 +140,10 @@ public sealed partial class RtspTestServer : IDisposable
         start.ArgumentList.Add(_script);
         start.ArgumentList.Add(Port.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(_mounts);
+        if (Credentials is not null)
+        {
+            start.ArgumentList.Add(JsonSerializer.Serialize(Credentials));
+        }
         var server = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3 for the RTSP server");
         _server = server;
         var stderr = _stderr = server.StandardError.ReadToEndAsync();
