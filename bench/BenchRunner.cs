@@ -18,7 +18,7 @@ namespace VideoAnalytics.Bench;
 /// bench/results/&lt;date&gt;.md (+ .json and PNG plots), then prints the summary table. Sections: decode (vs the
 /// ffmpeg CLI), session runs (vs onnxruntime-node), post-processing (vs PyTorch/torchvision), fused vs raw model,
 /// and the camera pipeline. Options: <c>--quick</c> (fewer rounds, for trying the harness), <c>--only a,b</c>
-/// (sections: decode, session, postprocess, engine, pipeline), <c>--micro</c> (the BenchmarkDotNet micro-suites
+/// (sections: decode, session, postprocess, engine, pipeline, tracker), <c>--micro</c> (the BenchmarkDotNet micro-suites
 /// instead). Sized to finish well within 15 minutes on 2 cores; never part of <c>make test</c>.
 /// </summary>
 public static class BenchRunner
@@ -73,6 +73,11 @@ public static class BenchRunner
         });
         Section(report, "engine", Wanted("engine"), () => report.Engine = EngineBenchmark.Measure(models, threads, rounds, block));
         Section(report, "pipeline", Wanted("pipeline"), () => report.Pipeline = PipelineBenchmark.Measure(models, threads, windows: quick ? 2 : 3, windowSeconds: quick ? 3 : 5));
+        Section(report, "tracker", Wanted("tracker"), () =>
+        {
+            var t = report.Tracker = TrackerBenchmark.Measure(models, threads, rounds, windows: quick ? 2 : 3, windowSeconds: quick ? 3 : 5);
+            Console.WriteLine($"bench: tracker: {t.ObjectsPerSecond.Show("F0")} objects/s through ObjectTracker.Update; tracker {t.TrackerMicrosPerFrame.Show("F1")} µs + scene {t.SceneMicrosPerFrame.Show("F1")} µs per frame vs the silo's {t.PipelineCpuMicrosPerFrame:F0} CPU µs per published frame at {t.Cameras} cameras: share {t.Share:P2}");
+        });
 
         report.LoadAtEnd = LoadAverage();
         report.WallSeconds = clock.Elapsed.TotalSeconds;

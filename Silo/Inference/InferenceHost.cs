@@ -106,6 +106,7 @@ public sealed partial class InferenceHost(
         _workers = workers;
         _started.TrySetResult();
         metrics.ObserveGauge("va.inference.queue.depth", "{frame}", "Frames waiting for inference, per device", ObserveQueues);
+        _ = new ZoneOccupancyGauge(metrics, AttachedSlots); // the meter keeps it for as long as the silo runs
         return Task.CompletedTask;
     }
 
@@ -150,6 +151,18 @@ public sealed partial class InferenceHost(
         foreach (var worker in workers)
         {
             worker.Dispose();
+        }
+    }
+
+    // Every worker's slots, as the workers hold them now (a detached camera is no longer among them).
+    private IEnumerable<FrameSlot> AttachedSlots()
+    {
+        foreach (var worker in _workers)
+        {
+            foreach (var slot in worker.Slots)
+            {
+                yield return slot;
+            }
         }
     }
 

@@ -95,6 +95,9 @@ public sealed partial class InferenceWorker : IDisposable
         }
     }
 
+    /// <summary>The slots attached now (a snapshot: the array is replaced, never changed, on attach and detach).</summary>
+    internal IReadOnlyList<FrameSlot> Slots => Volatile.Read(ref _slots);
+
     /// <summary>Batches run on the device since start (a batch that failed in the model is counted too).</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
@@ -285,7 +288,7 @@ public sealed partial class InferenceWorker : IDisposable
             for (var i = 0; i < n; i++)
             {
                 var frame = BuildFrame(_batchSlots[i], _batchFrames[i], _results[i], detector.Model.Labels, model, batchStart, inferenceMs);
-                AnalyzeScene(_batchSlots[i], frame);
+                AnalyzeScene(_batchSlots[i], frame, _metrics);
                 _published.Writer.TryWrite(new Outgoing(frame, span?.Context ?? default));
                 if (_tap is not null && _tap.HasWatchers)
                 {
@@ -401,9 +404,10 @@ public sealed partial class InferenceWorker : IDisposable
 
     /// <summary>
     /// Applies the camera's zones and lines to the frame's tracked objects and, when that changed what they count,
-    /// publishes new counts for the camera's status. Nothing to do (and nothing allocated) for a camera without any.
+    /// publishes new counts for the camera's status (which the zone occupancy gauge reads too) and counts each line
+    /// crossing in <see cref="PipelineMetrics.LineCrossings"/>. Nothing to do (and nothing allocated) for a camera without any.
     /// </summary>
-    private static void AnalyzeScene(FrameSlot slot, DetectionFrame frame)
+    private static void AnalyzeScene(FrameSlot slot, DetectionFrame frame, PipelineMetrics metrics)
     {
         var scene = slot.Scene;
         var changed = slot.RefreshScene(slot.Spec);
@@ -420,6 +424,16 @@ public sealed partial class InferenceWorker : IDisposable
         var events = slot.SceneEvents;
         events.Clear();
         scene.Analyze(frame, events);
+        foreach (var e in events)
+        {
+            // Counted here, as the analyzer reports each crossing, rather than from the snapshot's totals: those restart
+            // at 0 when a line is redrawn, which a counter must not do.
+            if (e.Type == SceneEvent.LineCross)
+            {
+                metrics.LineCrossings.Add(1, new("camera", slot.CameraId), new("line", e.Name), new("direction", e.Direction));
+            }
+        }
+
         if (changed || events.Count > 0)
         {
             slot.SceneCounts = scene.Counts();

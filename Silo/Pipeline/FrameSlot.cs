@@ -40,6 +40,10 @@ public sealed class FrameSlot
         Scene = new SceneAnalyzer(spec.Id, Tracker.LostFrames);
         Scene.Configure(spec.Zones, spec.Lines);
         _sceneOf = spec;
+
+        // Every zone listed, empty, from the start: the worker replaces the snapshot only when something happens, and a
+        // zone nobody entered yet must still show (as 0 in the status and the occupancy gauge).
+        _sceneCounts = Scene.IsEmpty ? SceneCounts.Empty : Scene.Counts();
     }
 
     public string CameraId => Spec.Id;

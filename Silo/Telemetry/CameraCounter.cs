@@ -5,7 +5,8 @@ using System.Runtime.CompilerServices;
 namespace VideoAnalytics.Silo.Telemetry;
 
 /// <summary>
-/// A per-camera counter (tag <c>camera</c>, optionally one more such as <c>reason</c> or <c>class</c>) exported as an
+/// A per-camera counter (tag <c>camera</c>, optionally one or two more such as <c>reason</c>, <c>class</c>, or
+/// <c>line</c> and <c>direction</c>) exported as an
 /// observable counter over totals kept here, so that a camera's series can be dropped.
 /// </summary>
 /// <remarks>
@@ -21,12 +22,14 @@ public sealed class CameraCounter
 {
     private readonly PipelineMetrics _owner;
     private readonly string? _tagName;
-    private readonly ConcurrentDictionary<(string Camera, string? Tag), StrongBox<long>> _totals = new();
+    private readonly string? _secondTagName;
+    private readonly ConcurrentDictionary<(string Camera, string? Tag, string? Second), StrongBox<long>> _totals = new();
 
-    internal CameraCounter(PipelineMetrics owner, string? tagName)
+    internal CameraCounter(PipelineMetrics owner, string? tagName, string? secondTagName = null)
     {
         _owner = owner;
         _tagName = tagName;
+        _secondTagName = secondTagName;
     }
 
     public void Add(long value, KeyValuePair<string, object?> camera) => Add(value, camera, default);
@@ -34,20 +37,26 @@ public sealed class CameraCounter
     /// <param name="value">How much to add.</param>
     /// <param name="camera">The <c>camera</c> tag.</param>
     /// <param name="tag">The counter's second tag (its key is the one this counter was made with).</param>
-    public void Add(long value, KeyValuePair<string, object?> camera, KeyValuePair<string, object?> tag)
+    public void Add(long value, KeyValuePair<string, object?> camera, KeyValuePair<string, object?> tag) => Add(value, camera, tag, default);
+
+    /// <param name="value">How much to add.</param>
+    /// <param name="camera">The <c>camera</c> tag.</param>
+    /// <param name="tag">The counter's second tag (its key is the one this counter was made with).</param>
+    /// <param name="second">The counter's third tag, for a counter made with two more (line crossings: line, direction).</param>
+    public void Add(long value, KeyValuePair<string, object?> camera, KeyValuePair<string, object?> tag, KeyValuePair<string, object?> second)
     {
         if (camera.Value is not string id || !_owner.IsTracked(id))
         {
             return;
         }
 
-        var total = _totals.GetOrAdd((id, tag.Value as string), static _ => new StrongBox<long>());
+        var total = _totals.GetOrAdd((id, tag.Value as string, second.Value as string), static _ => new StrongBox<long>());
         Interlocked.Add(ref total.Value, value);
     }
 
     /// <summary>The total of one series (0 when it has none); for tests and status.</summary>
-    public long Total(string camera, string? tag = null) =>
-        _totals.TryGetValue((camera, tag), out var total) ? Interlocked.Read(ref total.Value) : 0;
+    public long Total(string camera, string? tag = null, string? second = null) =>
+        _totals.TryGetValue((camera, tag, second), out var total) ? Interlocked.Read(ref total.Value) : 0;
 
     internal void Forget(string camera)
     {
@@ -66,9 +75,12 @@ public sealed class CameraCounter
         foreach (var (key, total) in _totals)
         {
             var value = Interlocked.Read(ref total.Value);
+            var camera = new KeyValuePair<string, object?>("camera", key.Camera);
             measurements.Add(_tagName is null
-                ? new Measurement<long>(value, new KeyValuePair<string, object?>("camera", key.Camera))
-                : new Measurement<long>(value, new KeyValuePair<string, object?>("camera", key.Camera), new KeyValuePair<string, object?>(_tagName, key.Tag)));
+                ? new Measurement<long>(value, camera)
+                : _secondTagName is null
+                    ? new Measurement<long>(value, camera, new KeyValuePair<string, object?>(_tagName, key.Tag))
+                    : new Measurement<long>(value, camera, new KeyValuePair<string, object?>(_tagName, key.Tag), new KeyValuePair<string, object?>(_secondTagName, key.Second)));
         }
 
         return measurements;

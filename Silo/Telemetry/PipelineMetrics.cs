@@ -32,6 +32,7 @@ public sealed class PipelineMetrics : IDisposable
         FramesProcessed = CreateCameraCounter("va.camera.frames.processed", null, "{frame}", "Frames analysed and published");
         Reconnects = CreateCameraCounter("va.camera.reconnects", null, "{reconnect}", "Source reconnect attempts");
         Detections = CreateCameraCounter("va.detections", "class", "{detection}", "Published detections by camera and class");
+        LineCrossings = CreateCameraCounter("va.line.crossings", "line", "{crossing}", "Tracked objects crossing a counting line, by camera, line and direction (in, out)", "direction");
         BatchSize = _meter.CreateHistogram<int>("va.inference.batch.size", "{frame}", "Frames per inference batch");
         InferenceLatency = _meter.CreateHistogram<double>("va.inference.latency", "ms", "Model run time per batch (pre-processing, session, decode)");
         CaptureToPublish = _meter.CreateHistogram<double>("va.pipeline.capture_to_publish", "ms", "Capture to publication latency per frame, by inference device");
@@ -47,13 +48,19 @@ public sealed class PipelineMetrics : IDisposable
 
     public CameraCounter Detections { get; }
 
+    /// <summary>
+    /// Crossings the scene analyzer reports (tags <c>line</c>, <c>direction</c>). Its series stay while the camera runs
+    /// here, a removed line's too: a counter that vanished and came back would read as a reset of a new series.
+    /// </summary>
+    public CameraCounter LineCrossings { get; }
+
     public Histogram<int> BatchSize { get; }
 
     public Histogram<double> InferenceLatency { get; }
 
     public Histogram<double> CaptureToPublish { get; }
 
-    /// <summary>Registers an observable gauge (queue depth, camera counts) on this meter.</summary>
+    /// <summary>Registers an observable gauge (queue depth, zone occupancy) on this meter.</summary>
     public void ObserveGauge(string name, string unit, string description, Func<IEnumerable<Measurement<long>>> observe) =>
         _meter.CreateObservableGauge(name, observe, unit, description);
 
@@ -64,7 +71,7 @@ public sealed class PipelineMetrics : IDisposable
     public void Forget(string camera)
     {
         _tracked.TryRemove(camera, out _);
-        foreach (var counter in new[] { FramesCaptured, FramesDropped, FramesProcessed, Reconnects, Detections })
+        foreach (var counter in new[] { FramesCaptured, FramesDropped, FramesProcessed, Reconnects, Detections, LineCrossings })
         {
             counter.Forget(camera);
         }
@@ -74,9 +81,9 @@ public sealed class PipelineMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private CameraCounter CreateCameraCounter(string name, string? tag, string unit, string description)
+    private CameraCounter CreateCameraCounter(string name, string? tag, string unit, string description, string? secondTag = null)
     {
-        var counter = new CameraCounter(this, tag);
+        var counter = new CameraCounter(this, tag, secondTag);
         _meter.CreateObservableCounter(name, counter.Observe, unit, description);
         return counter;
     }

@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using VideoAnalytics.Tests.Support;
 
 namespace VideoAnalytics.Tests.Gateway;
 
@@ -52,6 +55,66 @@ public sealed class SceneApiTests(GatewayFixture gateway)
         }
     }
 
+    [Fact]
+    public async Task Zone_occupancy_shows_in_metrics_and_leaves_with_the_zone_and_with_the_camera()
+    {
+        // A zone over the whole frame, counting by box centres: the tiny model's boxes on the grey clip (the same on every
+        // frame) that start tracks are one of class a (0.7) and one of b (0.8) — the third, a at 0.5, is under the
+        // tracker's new-track score — and both reach the frame's bottom edge, on the zone's border, hence the centres.
+        const string Id = "scene-metrics";
+        const string All = """{"name":"all","polygon":[[0,0],[1,0],[1,1],[0,1]],"point":"center"}""";
+        var body = $$"""{"id":"{{Id}}","url":"{{Clip()}}","fps":10,"minScore":0.0,"zones":[{{All}}]}""";
+        using (var created = await gateway.Admin.PostAsync("/api/cameras", Json(body)))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        try
+        {
+            var camera = await Eventually.UntilAsync(
+                () => gateway.Viewer.GetFromJsonAsync<JsonElement>($"/api/cameras/{Id}"),
+                c => c.GetProperty("scene").GetProperty("occupancy").TryGetProperty("all", out var zone) && zone.EnumerateObject().Any(),
+                Timeout, "the zone counts the camera's objects");
+            var expected = camera.GetProperty("scene").GetProperty("occupancy").GetProperty("all").EnumerateObject()
+                .ToDictionary(p => p.Name, p => (long)p.Value.GetInt32());
+            Assert.Equal(new Dictionary<string, long> { ["a"] = 1, ["b"] = 1 }, expected);
+            var text = await Eventually.UntilAsync(
+                () => gateway.Viewer.GetStringAsync("/metrics"),
+                t => Occupancy(t, Id).Count > 0,
+                Timeout, "the zone's occupancy in /metrics");
+            Assert.Contains("# TYPE va_zone_occupancy gauge", text, StringComparison.Ordinal);
+            var shown = Occupancy(text, Id);
+            Assert.All(shown.Keys, key => Assert.Equal("all", key.Zone));
+            Assert.Equal(expected, shown.ToDictionary(p => p.Key.Class, p => p.Value));
+
+            // The zone removed: its series go with it, while the camera's other series stay.
+            using (var cleared = await gateway.Admin.PatchAsync($"/api/cameras/{Id}", Json("""{"zones":[]}""")))
+            {
+                Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+            }
+
+            text = await Eventually.UntilAsync(
+                () => gateway.Viewer.GetStringAsync("/metrics"), t => Occupancy(t, Id).Count == 0, Timeout, "the removed zone's series leave /metrics");
+            Assert.Contains($"va_camera_frames_processed_total{{camera=\"{Id}\"}}", text, StringComparison.Ordinal);
+
+            // Drawn again, then the camera deleted: the series leave with the camera.
+            using (var again = await gateway.Admin.PatchAsync($"/api/cameras/{Id}", Json($$"""{"zones":[{{All}}]}""")))
+            {
+                Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            }
+
+            await Eventually.UntilAsync(
+                () => gateway.Viewer.GetStringAsync("/metrics"), t => Occupancy(t, Id).Count > 0, Timeout, "the zone drawn again counts in /metrics");
+        }
+        finally
+        {
+            using var _ = await gateway.Admin.DeleteAsync($"/api/cameras/{Id}");
+        }
+
+        await Eventually.UntilAsync(
+            () => gateway.Viewer.GetStringAsync("/metrics"), t => Occupancy(t, Id).Count == 0, Timeout, "the deleted camera's occupancy leaves /metrics");
+    }
+
     public static TheoryData<string, string> InvalidScenes => new()
     {
         // A bow tie: edges 0 and 2 cross.
@@ -91,6 +154,24 @@ public sealed class SceneApiTests(GatewayFixture gateway)
         var body = $$"""{"id":"scene-bad","url":"{{Clip()}}","enabled":false,"zones":[{"name":"z","polygon":"all of it"}]}""";
         using var response = await gateway.Admin.PostAsync("/api/cameras", Json(body));
         await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    // va_zone_occupancy samples of one camera: (zone, class) → value, whatever order the exporter writes the labels in.
+    private static Dictionary<(string Zone, string Class), long> Occupancy(string metrics, string camera)
+    {
+        var result = new Dictionary<(string Zone, string Class), long>();
+        foreach (Match sample in Regex.Matches(metrics, @"^va_zone_occupancy\{([^}]*)\} (\d+)$", RegexOptions.Multiline))
+        {
+            var labels = Regex.Matches(sample.Groups[1].Value, "(\\w+)=\"([^\"]*)\"").ToDictionary(l => l.Groups[1].Value, l => l.Groups[2].Value);
+            if (labels.GetValueOrDefault("camera") == camera)
+            {
+                result[(labels["zone"], labels["class"])] = long.Parse(sample.Groups[2].Value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return result;
     }
 
     private string Clip() => gateway.Clip.Replace("\\", "\\\\", StringComparison.Ordinal);

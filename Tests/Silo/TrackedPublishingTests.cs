@@ -24,13 +24,14 @@ public sealed class TrackedPublishingTests : IDisposable
     private const int Frames = 30;
     private readonly InMemoryDetectionStreams _history = new(Options.Create(new StreamOptions()));
     private readonly ModelCatalog _catalog;
+    private readonly PipelineMetrics _metrics = new();
     private readonly InferenceWorker _worker;
 
     public TrackedPublishingTests()
     {
         var options = new InferenceOptions { MaxBatch = 1, MaxDelay = TimeSpan.FromMilliseconds(1), ModelsDirectory = ShippedModel.RepoFile("models") };
         _catalog = new ModelCatalog(Options.Create(options), NullLogger<ModelCatalog>.Instance);
-        _worker = new InferenceWorker("cpu", ExecutionDevice.Cpu, _catalog, options, HistoryOnlyPublisher.Over(_history), new PipelineMetrics(), NullLogger.Instance);
+        _worker = new InferenceWorker("cpu", ExecutionDevice.Cpu, _catalog, options, HistoryOnlyPublisher.Over(_history), _metrics, NullLogger.Instance);
         _worker.Start();
     }
 
@@ -38,6 +39,7 @@ public sealed class TrackedPublishingTests : IDisposable
     {
         _worker.Dispose();
         _catalog.Dispose();
+        _metrics.Dispose();
     }
 
     [Fact]
@@ -82,6 +84,7 @@ public sealed class TrackedPublishingTests : IDisposable
             Lines = [new LineSpec { Name = "middle", From = new(0.5, 0), To = new(0.5, 1) }],
         };
         SceneCounts? counts = null;
+        _metrics.Track(spec.Id); // as the camera's capture does: only cameras this silo runs count
         var frames = await RunCameraAsync(spec, Frames, slot => counts = slot.SceneCounts);
 
         // The reference, from the published frames alone: each track's bottom-centre x, side changes of x = 0.5.
@@ -109,6 +112,12 @@ public sealed class TrackedPublishingTests : IDisposable
         Assert.NotNull(counts);
         Assert.True(expectedIn + expectedOut > 0, "the demo's objects never crossed the middle: the test shows nothing");
         Assert.Equal(new LineCount(expectedIn, expectedOut), counts.Lines["middle"]);
+
+        // The crossings counter (va_line_crossings_total) counted each crossing the analyzer reported, by direction.
+        Assert.Equal(expectedIn, _metrics.LineCrossings.Total("scene", "middle", "in"));
+        Assert.Equal(expectedOut, _metrics.LineCrossings.Total("scene", "middle", "out"));
+        _metrics.Forget("scene");
+        Assert.Equal(0, _metrics.LineCrossings.Total("scene", "middle", "in") + _metrics.LineCrossings.Total("scene", "middle", "out"));
 
         // Everything on a track in the last frame is in the zone (objects just hidden may still count too).
         var last = frames[^1].Detections.Where(d => d.TrackId is not null).GroupBy(d => d.Label).ToDictionary(g => g.Key, g => g.Count());

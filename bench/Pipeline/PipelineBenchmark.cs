@@ -41,24 +41,19 @@ public static class PipelineBenchmark
     public static readonly int[] CameraCounts = [1, 2, 4, 8, 16];
     private const int IdleCameras = 100;
 
+    /// <summary>The clip every camera reads, at its native rate: file cameras are paced to it, as a live camera would be.</summary>
+    public const double CameraFps = 25;
+
     public static PipelineResult Measure(BenchModels models, int threads, int windows, double windowSeconds)
     {
         ArgumentNullException.ThrowIfNull(models);
         var clip = BenchMedia.Camera360p;
-        const double CameraFps = 25; // the clip's native rate: file cameras are paced to it, as a live camera would be
-        var common = new List<string>
-        {
-            "--models", models.Directory, "--clip", clip, "--threads", Text(threads), "--fps", Text(CameraFps),
-            "--windows", Text(windows), "--window-seconds", Text(windowSeconds), "--baseline-seconds", "2",
-        };
+        var common = Common(models, threads, windows, windowSeconds, clip);
         var rows = new List<PipelineRow>();
         var notes = new List<string>();
         foreach (var cameras in CameraCounts)
         {
-            var sample = RunChild([.. common, "--mode", "cameras", "--cameras", Text(cameras), "--warmup-seconds", "3"], notes);
-            var row = new PipelineRow(
-                cameras, sample.EngineBatch, sample.OfferedFps, Spread.Of(sample.PublishedFps), Spread.Of(sample.EngineFps), sample.LatencyP50Ms, sample.LatencyP99Ms, sample.LatencyFrames,
-                sample.BaselineRssMiB, sample.RssMiB, sample.CpuPercent);
+            var row = MeasureCameras(models, threads, cameras, windows, windowSeconds, notes);
             rows.Add(row);
             Console.WriteLine($"bench: pipeline {cameras} cameras: {row.PublishedFps.Show()} fps published, engine {row.EngineFps.Median:F1} fps, p50 {row.LatencyP50Ms:F0} ms, p99 {row.LatencyP99Ms:F0} ms");
         }
@@ -77,6 +72,23 @@ public static class PipelineBenchmark
 
         return new PipelineResult(Path.GetFileName(clip), CameraFps, threads, windows, windowSeconds, rows, idle, notes);
     }
+
+    /// <summary>One camera count through the silo in a child process of its own (a row of <see cref="Measure"/>).</summary>
+    public static PipelineRow MeasureCameras(BenchModels models, int threads, int cameras, int windows, double windowSeconds, List<string> notes)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var common = Common(models, threads, windows, windowSeconds, BenchMedia.Camera360p);
+        var sample = RunChild([.. common, "--mode", "cameras", "--cameras", Text(cameras), "--warmup-seconds", "3"], notes);
+        return new PipelineRow(
+            cameras, sample.EngineBatch, sample.OfferedFps, Spread.Of(sample.PublishedFps), Spread.Of(sample.EngineFps), sample.LatencyP50Ms, sample.LatencyP99Ms, sample.LatencyFrames,
+            sample.BaselineRssMiB, sample.RssMiB, sample.CpuPercent);
+    }
+
+    private static List<string> Common(BenchModels models, int threads, int windows, double windowSeconds, string clip) =>
+    [
+        "--models", models.Directory, "--clip", clip, "--threads", Text(threads), "--fps", Text(CameraFps),
+        "--windows", Text(windows), "--window-seconds", Text(windowSeconds), "--baseline-seconds", "2",
+    ];
 
     private static PipelineSample RunChild(IReadOnlyList<string> arguments, List<string> notes)
     {

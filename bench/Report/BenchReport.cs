@@ -31,6 +31,8 @@ public sealed record BenchReport
 
     public PipelineResult? Pipeline { get; set; }
 
+    public TrackerResult? Tracker { get; set; }
+
     /// <summary>Sections that failed, with the reason: the run goes on and the page says so.</summary>
     public List<string> Failures { get; } = [];
 }

@@ -39,6 +39,7 @@ public static class ResultsWriter
         Postprocess(md, report.Postprocess);
         Engine(md, report.Engine);
         Pipeline(md, report.Pipeline, plots);
+        Tracker(md, report.Tracker);
         return md.ToString();
     }
 
@@ -74,6 +75,12 @@ public static class ResultsWriter
         foreach (var row in report.Pipeline?.Rows ?? [])
         {
             md.AppendLine(Invariant, $"| Pipeline, {row.Cameras} camera(s), fps published vs engine at batch {row.Batch} (or offered {row.OfferedFps:0}) | {row.PublishedFps.Show()} | {row.Ceiling:F1} | {row.Ratio.Show()} |");
+        }
+
+        if (report.Tracker is { } t)
+        {
+            md.AppendLine(Invariant, $"| Tracker, objects/s through ObjectTracker.Update (shipped model's detections, {t.DetectionsPerFrame:F1} a frame) | {t.ObjectsPerSecond.Show("F0")} | — | — |");
+            md.AppendLine(Invariant, $"| Tracker + scene analyzer at {t.Cameras} cameras, µs per frame vs the silo's CPU µs per published frame | {t.TrackerMicrosPerFrame.Median + t.SceneMicrosPerFrame.Median:F1} | {t.PipelineCpuMicrosPerFrame:F0} | {t.Share:P2} of a frame's cost |");
         }
 
         foreach (var idle in report.Pipeline?.Idle ?? [])
@@ -181,6 +188,30 @@ public static class ResultsWriter
         }
 
         md.AppendLine();
+    }
+
+    private static void Tracker(StringBuilder md, TrackerResult? t)
+    {
+        if (t is null)
+        {
+            return;
+        }
+
+        md.AppendLine("## Tracker: its share of a frame at 16 cameras");
+        md.AppendLine();
+        md.Append(Invariant, $"{t.Cameras} cameras' trackers (`ObjectTracker.Update`, default settings) and scene analyzers (`SceneAnalyzer.Analyze`, a zone over the lower half and a line down the middle) ")
+            .Append(Invariant, $"fed the shipped model's detections of {t.Frames} consecutive frames of the pipeline's clip ({t.DetectionsPerFrame:F1} detections a frame at score ≥ 0.1, as the worker hands them over), each camera from another point of the clip, played forward and back; each call timed on its own, medians over rounds. ")
+            .Append(Invariant, $"Reference, in the same run: the silo with {t.Cameras} cameras (as in the pipeline section, in a child process), its CPU time per published frame = CPU % of a core / published fps ")
+            .AppendLine("(CPU rather than wall time, since the silo spreads a frame over every core while the tracker runs on the inference thread alone). The share includes no allocation the worker makes around them (building the published frame).");
+        md.AppendLine();
+        md.AppendLine("| Objects/s through Update | Tracker µs per frame | Scene analyzer µs per frame | Silo at 16 cameras: fps published, CPU % of a core | Silo CPU µs per frame | Share |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine(Invariant, $"| {t.ObjectsPerSecond.Show("F0")} | {t.TrackerMicrosPerFrame.Show("F1")} | {t.SceneMicrosPerFrame.Show("F1")} | {t.Pipeline.PublishedFps.Show()}, {t.Pipeline.CpuPercent:F0} | {t.PipelineCpuMicrosPerFrame:F0} | {t.Share:P2} |");
+        md.AppendLine();
+        foreach (var note in t.Notes)
+        {
+            md.AppendLine(Invariant, $"- {note}");
+        }
     }
 
     private static void Pipeline(StringBuilder md, PipelineResult? p, IReadOnlyList<string> plots)
