@@ -122,6 +122,19 @@ public sealed class SceneEventsApiTests(SceneEventsFixture scene) : IClassFixtur
             Assert.True(exit.GetProperty("dwellSeconds").GetDouble() >= 0);
         }
 
+        // An event's position is its frame's: the stored frame there carries it, at its index.
+        var frames = await scene.Viewer.GetFromJsonAsync<JsonElement>($"/api/cameras/{Camera}/history?limit=10000&from=2000-01-01T00:00:00Z");
+        var frame = frames.EnumerateArray().Single(f => f.GetProperty("position").GetString() == all[0].GetProperty("position").GetString()).GetProperty("frame");
+        var carried = frame.GetProperty("events")[all[0].GetProperty("index").GetInt32()];
+        Assert.Equal(all[0].GetProperty("type").GetString(), carried.GetProperty("type").GetString());
+        Assert.Equal(all[0].GetProperty("trackId").GetInt32(), carried.GetProperty("trackId").GetInt32());
+        if (all[0].GetProperty("type").GetString() != "zone.exit")
+        {
+            // (an exit of an object no longer seen names the frame it was last seen on)
+            Assert.Equal(frame.GetProperty("frameIndex").GetInt64(), all[0].GetProperty("frameIndex").GetInt64());
+        }
+        Assert.False(frames.EnumerateArray().All(f => f.GetProperty("frame").TryGetProperty("events", out _)), "a frame where nothing happened carries no events member");
+
         // A time range before anything was stored is empty.
         Assert.Empty(await HistoryAsync("&from=2000-01-01T00:00:00Z&to=2000-01-01T01:00:00Z"));
 
