@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using VideoAnalytics.Contracts.Analytics;
+
 namespace VideoAnalytics.Contracts.Detections;
 
 /// <summary>
@@ -39,4 +42,15 @@ public sealed record DetectionFrame
     /// </summary>
     [Id(8)]
     public long Epoch { get; init; }
+
+    /// <summary>
+    /// What the camera's zones and lines saw happen on this frame (<see cref="SceneEvent"/>), in the order the analyzer
+    /// found them; null on the (vast majority of) frames where nothing happened, so those cost nothing more to store or
+    /// send. Events ride in their frame rather than in a stream of their own: the frame's history append assigns their
+    /// position and applies the epoch fence in the same step, so an event is kept exactly when its frame is, and replay
+    /// after a position has the same no-gap, no-duplicate rule for both.
+    /// </summary>
+    [Id(9)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SceneEvent>? Events { get; init; }
 }

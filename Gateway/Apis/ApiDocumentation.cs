@@ -34,6 +34,11 @@ public static class ApiDocumentation
     private static readonly QueryParameter Boxes = new("boxes", "boolean", "false: the picture without boxes drawn, for a viewer that draws them itself (default true).");
 
     private static readonly QueryParameter[] Subscription = [From, Classes, MinScore, OnlyWithDetections];
+    private static readonly QueryParameter Types = new("types", "string", "Comma-separated event types to keep: zone.enter, zone.exit, line.cross; all when omitted.");
+    private static readonly QueryParameter Type = new("type", "string", "Comma-separated event types to keep: zone.enter, zone.exit, line.cross; all when omitted.");
+    private static readonly QueryParameter Zone = new("zone", "string", "Comma-separated zone or line names to keep (case-insensitive); all when omitted.");
+    private static readonly QueryParameter EventLimit = new("limit", "integer", "At most this many events, 1..10000 (default 100).");
+    private static readonly QueryParameter[] EventSubscription = [From, Types, Zone];
 
     /// <summary>Operation id → (query parameters, problem responses besides 401/403).</summary>
     private static readonly Dictionary<string, (QueryParameter[] Query, int[] Problems)> Operations = new(StringComparer.Ordinal)
@@ -47,6 +52,10 @@ public static class ApiDocumentation
         ["StreamDetections"] = ([Cameras, .. Subscription], [400, 404]),
         ["StreamDetectionsWebSocket"] = ([Cameras, .. Subscription], [400, 404]),
         ["GetCameraHistory"] = ([From, To, Classes, Limit], [400, 404]),
+        ["StreamCameraEvents"] = (EventSubscription, [400, 404]),
+        ["StreamEvents"] = ([Cameras, .. EventSubscription], [400, 404]),
+        ["StreamEventsWebSocket"] = ([Cameras, .. EventSubscription], [400, 404]),
+        ["GetCameraEventHistory"] = ([From, To, Type, Zone, EventLimit], [400, 404]),
         ["GetDetectionStats"] = ([Cameras, From, To, Bucket], [400, 404]),
         ["DetectImage"] = ([Model, MinScore], [400, 413, 415]),
         ["GetCameraSnapshot"] = ([Boxes], [400, 404, 503]),

@@ -43,7 +43,7 @@ public static class DetectionsApi
             return Problems.NotFound($"no camera '{id}'");
         }
 
-        return await StreamAsync(context, [id], composite: false, streams, live, options.Value, lifetime);
+        return await StreamAsync(context, [id], composite: false, streams, live, options.Value, lifetime, ParseDetectionFilter, FrameMessage);
     }
 
     private static async Task<IResult> StreamManyAsync(
@@ -52,11 +52,11 @@ public static class DetectionsApi
         var (cameras, missing) = await CamerasOfAsync(context, registry);
         return cameras is null
             ? Problems.NotFound($"no camera '{missing}'")
-            : await StreamAsync(context, cameras, composite: true, streams, live, options.Value, lifetime);
+            : await StreamAsync(context, cameras, composite: true, streams, live, options.Value, lifetime, ParseDetectionFilter, FrameMessage);
     }
 
     /// <summary>The cameras named by <c>?cameras=</c> (all when omitted), or the first unknown one.</summary>
-    private static async Task<(List<string>? Cameras, string? Missing)> CamerasOfAsync(HttpContext context, ICameraRegistry registry)
+    internal static async Task<(List<string>? Cameras, string? Missing)> CamerasOfAsync(HttpContext context, ICameraRegistry registry)
     {
         var requested = SubscriptionRequest.SplitList(context.Request.Query["cameras"].ToString());
         var known = (await registry.ListAsync(context.RequestAborted)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
@@ -71,8 +71,24 @@ public static class DetectionsApi
         return (requested.Count > 0 ? requested.Distinct(StringComparer.Ordinal).ToList() : [.. known.Order(StringComparer.Ordinal)], null);
     }
 
-    private static async Task<IResult> StreamWebSocketAsync(
-        HttpContext context, ICameraRegistry registry, IDetectionStreams streams, LiveDetectionHub live, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime)
+    private static Task<IResult> StreamWebSocketAsync(
+        HttpContext context, ICameraRegistry registry, IDetectionStreams streams, LiveDetectionHub live, IOptions<SubscriptionOptions> options, IHostApplicationLifetime lifetime) =>
+        ServeWebSocketAsync(context, registry, streams, live, options.Value, lifetime, ParseDetectionFilter, FrameMessage);
+
+    /// <summary>The subscription filter of the detection routes (<c>classes</c>, <c>minScore</c>, <c>onlyWithDetections</c>).</summary>
+    private static (IFrameFilter? Filter, string? Error) ParseDetectionFilter(IQueryCollection query) => SubscriptionRequest.ParseFilter(query);
+
+    /// <summary>A detection subscriber is sent each frame whole, as one message.</summary>
+    private static IEnumerable<string> FrameMessage(FrameEvent frame, IFrameFilter filter) => [JsonSerializer.Serialize(frame.Frame, GatewayJson.Options)];
+
+    /// <summary>
+    /// A WebSocket subscription over <c>?cameras=</c>: each stored frame the filter keeps becomes the messages
+    /// <paramref name="messages"/> makes of it (given the request's filter); gap and deletion notices as JSON objects with an <c>event</c> member.
+    /// Shared by the detection and the scene-event routes.
+    /// </summary>
+    internal static async Task<IResult> ServeWebSocketAsync(
+        HttpContext context, ICameraRegistry registry, IDetectionStreams streams, LiveDetectionHub live, SubscriptionOptions options, IHostApplicationLifetime lifetime,
+        Func<IQueryCollection, (IFrameFilter? Filter, string? Error)> parseFilter, Func<FrameEvent, IFrameFilter, IEnumerable<string>> messages)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -85,7 +101,7 @@ public static class DetectionsApi
             return Problems.NotFound($"no camera '{missing}'");
         }
 
-        var (filter, error) = SubscriptionRequest.ParseFilter(context.Request.Query);
+        var (filter, error) = parseFilter(context.Request.Query);
         if (filter is null)
         {
             return Problems.BadRequest(error!);
@@ -103,12 +119,21 @@ public static class DetectionsApi
         var closeReason = "bye";
         try
         {
-            await using var subscription = await DetectionSubscription.StartAsync(streams, live, resume, filter, options.Value.BufferFrames, stop.Token);
+            await using var subscription = await DetectionSubscription.StartAsync(streams, live, resume, filter, options.BufferFrames, stop.Token);
             await foreach (var item in subscription.ReadAllAsync(stop.Token))
             {
+                if (item is FrameEvent frame)
+                {
+                    foreach (var text in messages(frame, filter))
+                    {
+                        await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, stop.Token);
+                    }
+
+                    continue;
+                }
+
                 var message = item switch
                 {
-                    FrameEvent frame => JsonSerializer.SerializeToUtf8Bytes(frame.Frame, GatewayJson.Options),
                     GapEvent gap => JsonSerializer.SerializeToUtf8Bytes(new { @event = "gap", gap.CameraId, gap.Missed, gap.FirstMissed, gap.HistoryStartsAt }, GatewayJson.Options),
                     CameraDeletedEvent deleted => JsonSerializer.SerializeToUtf8Bytes(new { @event = CameraDeletedEventName, deleted.CameraId }, GatewayJson.Options),
                     _ => null,
@@ -190,10 +215,17 @@ public static class DetectionsApi
         }
     }
 
-    private static async Task<IResult> StreamAsync(
-        HttpContext context, List<string> cameras, bool composite, IDetectionStreams streams, LiveDetectionHub live, SubscriptionOptions options, IHostApplicationLifetime lifetime)
+    /// <summary>
+    /// An SSE subscription: each stored frame the filter keeps becomes the <c>data:</c> events
+    /// <paramref name="messages"/> makes of it (given the request's filter). Only a frame's last event carries the <c>id:</c> (its position, or the
+    /// composite cursor), so a client that reconnects in the middle of one frame's events is sent all of them again
+    /// rather than losing the rest. Shared by the detection and the scene-event routes.
+    /// </summary>
+    internal static async Task<IResult> StreamAsync(
+        HttpContext context, List<string> cameras, bool composite, IDetectionStreams streams, LiveDetectionHub live, SubscriptionOptions options, IHostApplicationLifetime lifetime,
+        Func<IQueryCollection, (IFrameFilter? Filter, string? Error)> parseFilter, Func<FrameEvent, IFrameFilter, IEnumerable<string>> messages)
     {
-        var (filter, error) = SubscriptionRequest.ParseFilter(context.Request.Query);
+        var (filter, error) = parseFilter(context.Request.Query);
         if (filter is null)
         {
             return Problems.BadRequest(error!);
@@ -229,8 +261,24 @@ public static class DetectionsApi
                         text.Append(": keep-alive\n\n");
                         break;
                     case FrameEvent frame:
-                        text.Append("id: ").Append(composite ? subscription.Cursor : frame.Position).Append('\n');
-                        text.Append("data: ").Append(JsonSerializer.Serialize(frame.Frame, GatewayJson.Options)).Append("\n\n");
+                        var id = composite ? subscription.Cursor : frame.Position;
+                        var pending = (string?)null;
+                        foreach (var data in messages(frame, filter))
+                        {
+                            if (pending is not null)
+                            {
+                                text.Append("data: ").Append(pending).Append("\n\n");
+                            }
+
+                            pending = data;
+                        }
+
+                        if (pending is not null)
+                        {
+                            text.Append("id: ").Append(id).Append('\n');
+                            text.Append("data: ").Append(pending).Append("\n\n");
+                        }
+
                         break;
                     case GapEvent gap:
                         text.Append("event: gap\n");

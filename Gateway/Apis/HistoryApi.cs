@@ -14,8 +14,8 @@ public static class HistoryApi
 
     public const int MaxHistory = 10_000;
 
-    // Frames read per camera for statistics; the in-memory stream keeps fewer by default anyway.
-    private const int MaxStatsFramesPerCamera = 100_000;
+    /// <summary>Frames read per camera for statistics and filtered queries; the in-memory stream keeps fewer by default anyway.</summary>
+    public const int MaxFramesScanned = 100_000;
 
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder endpoints)
     {
@@ -61,7 +61,7 @@ public static class HistoryApi
         // With classes, keep frames that found one of them, showing only those detections.
         var filter = new SubscriptionFilter(classes, 0, OnlyWithDetections: true);
         var kept = new List<StreamEntry>();
-        foreach (var entry in await streams.RangeAsync(id, from, to, MaxStatsFramesPerCamera, context.RequestAborted))
+        foreach (var entry in await streams.RangeAsync(id, from, to, MaxFramesScanned, context.RequestAborted))
         {
             if (filter.Apply(entry.Frame) is { } frame)
             {
@@ -127,7 +127,7 @@ public static class HistoryApi
 
         foreach (var camera in cameras)
         {
-            foreach (var entry in await streams.RangeAsync(camera, from, to, MaxStatsFramesPerCamera, context.RequestAborted))
+            foreach (var entry in await streams.RangeAsync(camera, from, to, MaxFramesScanned, context.RequestAborted))
             {
                 var index = Math.Min(count - 1, (entry.Frame.Timestamp - from).Ticks / bucket.Ticks);
                 frames[index]++;

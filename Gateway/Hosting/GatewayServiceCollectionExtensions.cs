@@ -70,6 +70,7 @@ public static class GatewayServiceCollectionExtensions
         app.MapCamerasApi();
         app.MapDetectionsApi();
         app.MapHistoryApi();
+        app.MapEventsApi();
         app.MapDetectApi();
         app.MapInferenceApi();
         app.MapLiveApi();

@@ -25,7 +25,7 @@ public sealed class DetectionSubscription : IAsyncDisposable
     private const int PageSize = 256;
 
     private readonly IDetectionStreams _streams;
-    private readonly SubscriptionFilter _filter;
+    private readonly IFrameFilter _filter;
     private readonly Channel<SubscriptionEvent> _buffer;
     private readonly CancellationTokenSource _stop;
     private readonly Dictionary<string, string?> _delivered;
@@ -33,7 +33,7 @@ public sealed class DetectionSubscription : IAsyncDisposable
     private int _camerasLeft;
 
     private DetectionSubscription(
-        IDetectionStreams streams, Dictionary<string, string?> after, SubscriptionFilter filter, int bufferFrames, CancellationToken cancellationToken)
+        IDetectionStreams streams, Dictionary<string, string?> after, IFrameFilter filter, int bufferFrames, CancellationToken cancellationToken)
     {
         _streams = streams;
         _filter = filter;
@@ -49,7 +49,7 @@ public sealed class DetectionSubscription : IAsyncDisposable
     /// camera mapped to null starts live (from its newest frame on).
     /// </summary>
     public static async Task<DetectionSubscription> StartAsync(
-        IDetectionStreams streams, LiveDetectionHub live, IReadOnlyDictionary<string, string?> after, SubscriptionFilter filter, int bufferFrames,
+        IDetectionStreams streams, LiveDetectionHub live, IReadOnlyDictionary<string, string?> after, IFrameFilter filter, int bufferFrames,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streams);

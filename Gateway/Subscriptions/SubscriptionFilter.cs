@@ -3,7 +3,7 @@ using VideoAnalytics.Contracts.Detections;
 namespace VideoAnalytics.Gateway.Subscriptions;
 
 /// <summary>What a subscriber wants to see: some classes, a minimum score, or only frames that found something.</summary>
-public sealed record SubscriptionFilter(IReadOnlyList<string> Classes, double MinScore, bool OnlyWithDetections)
+public sealed record SubscriptionFilter(IReadOnlyList<string> Classes, double MinScore, bool OnlyWithDetections) : IFrameFilter
 {
     public static SubscriptionFilter None { get; } = new([], 0, false);
 

@@ -288,7 +288,7 @@ public sealed partial class InferenceWorker : IDisposable
             for (var i = 0; i < n; i++)
             {
                 var frame = BuildFrame(_batchSlots[i], _batchFrames[i], _results[i], detector.Model.Labels, model, batchStart, inferenceMs);
-                AnalyzeScene(_batchSlots[i], frame, _metrics);
+                frame = AnalyzeScene(_batchSlots[i], frame, _metrics);
                 _published.Writer.TryWrite(new Outgoing(frame, span?.Context ?? default));
                 if (_tap is not null && _tap.HasWatchers)
                 {
@@ -405,9 +405,11 @@ public sealed partial class InferenceWorker : IDisposable
     /// <summary>
     /// Applies the camera's zones and lines to the frame's tracked objects and, when that changed what they count,
     /// publishes new counts for the camera's status (which the zone occupancy gauge reads too) and counts each line
-    /// crossing in <see cref="PipelineMetrics.LineCrossings"/>. Nothing to do (and nothing allocated) for a camera without any.
+    /// crossing in <see cref="PipelineMetrics.LineCrossings"/>. Returns the frame carrying the events it saw
+    /// (<see cref="DetectionFrame.Events"/>), which are then stored and published with it; the frame itself when nothing
+    /// happened. Nothing to do (and nothing allocated) for a camera without zones or lines, nor on a frame without events.
     /// </summary>
-    private static void AnalyzeScene(FrameSlot slot, DetectionFrame frame, PipelineMetrics metrics)
+    private static DetectionFrame AnalyzeScene(FrameSlot slot, DetectionFrame frame, PipelineMetrics metrics)
     {
         var scene = slot.Scene;
         var changed = slot.RefreshScene(slot.Spec);
@@ -418,7 +420,7 @@ public sealed partial class InferenceWorker : IDisposable
                 slot.SceneCounts = SceneCounts.Empty;
             }
 
-            return;
+            return frame;
         }
 
         var events = slot.SceneEvents;
@@ -438,6 +440,9 @@ public sealed partial class InferenceWorker : IDisposable
         {
             slot.SceneCounts = scene.Counts();
         }
+
+        // A copy: the slot's list is scratch, reused on the next frame while this one waits to be published.
+        return events.Count == 0 ? frame : frame with { Events = events.ToArray() };
     }
 
     private static bool ContainsLabel(IReadOnlyList<string> classes, string label)

@@ -14,6 +14,10 @@ public sealed class OpenApiDocumentTests(GatewayFixture gateway)
         { "/ws/detections", "get", ["cameras", "from", "classes", "minScore"] },
         { "/api/cameras/{id}/history", "get", ["from", "to", "classes", "limit"] },
         { "/api/stats", "get", ["cameras", "from", "to", "bucket"] },
+        { "/api/cameras/{id}/events", "get", ["from", "types", "zone"] },
+        { "/api/events", "get", ["cameras", "from", "types", "zone"] },
+        { "/ws/events", "get", ["cameras", "from", "types", "zone"] },
+        { "/api/cameras/{id}/events/history", "get", ["from", "to", "type", "zone", "limit"] },
         { "/api/detect", "post", ["model", "minScore"] },
     };
 
@@ -24,6 +28,8 @@ public sealed class OpenApiDocumentTests(GatewayFixture gateway)
         { "/api/cameras/{id}", "put", [404, 413, 415] },
         { "/api/cameras/{id}", "delete", [404] },
         { "/api/cameras/{id}/history", "get", [400, 404] },
+        { "/api/cameras/{id}/events/history", "get", [400, 404] },
+        { "/api/cameras/{id}/events", "get", [400, 404] },
         { "/api/detect", "post", [400, 413, 415] },
         { "/api/cameras/{id}/snapshot.jpg", "get", [404, 503] },
     };

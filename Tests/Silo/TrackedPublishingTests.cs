@@ -119,6 +119,18 @@ public sealed class TrackedPublishingTests : IDisposable
         _metrics.Forget("scene");
         Assert.Equal(0, _metrics.LineCrossings.Total("scene", "middle", "in") + _metrics.LineCrossings.Total("scene", "middle", "out"));
 
+        // Every crossing counted is also a line.cross event, stored in the history with the frame it was seen on.
+        var crossings = frames.Where(f => f.Events is not null).SelectMany(f => f.Events!.Select(e => (Frame: f, Event: e)))
+            .Where(x => x.Event.Type == SceneEvent.LineCross).ToList();
+        Assert.Equal(expectedIn, crossings.Count(x => x.Event.Direction == "in"));
+        Assert.Equal(expectedOut, crossings.Count(x => x.Event.Direction == "out"));
+        Assert.All(crossings, x =>
+        {
+            Assert.Equal(("scene", "middle", x.Frame.FrameIndex, x.Frame.Timestamp), (x.Event.CameraId, x.Event.Name, x.Event.FrameIndex, x.Event.At));
+            Assert.Contains(x.Frame.Detections, d => d.TrackId == x.Event.TrackId && d.Label == x.Event.Label);
+        });
+        Assert.Contains(frames, f => f.Events is null); // a frame where nothing happened carries none
+
         // Everything on a track in the last frame is in the zone (objects just hidden may still count too).
         var last = frames[^1].Detections.Where(d => d.TrackId is not null).GroupBy(d => d.Label).ToDictionary(g => g.Key, g => g.Count());
         var occupancy = counts.Occupancy["all"];

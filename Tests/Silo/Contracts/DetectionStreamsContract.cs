@@ -1,4 +1,5 @@
 using VideoAnalytics.Tests.Support;
+using VideoAnalytics.Contracts.Analytics;
 using VideoAnalytics.Contracts.Detections;
 
 namespace VideoAnalytics.Tests.Silo.Contracts;
@@ -24,6 +25,52 @@ public abstract class DetectionStreamsContract
         Detections = [new DetectedObject(1, "circle", 0.9f, new BoundingBox(1, 2, 3, 4), TrackId: 7), new DetectedObject(2, "square", 0.5f, new BoundingBox(5, 6, 7, 8))],
         Epoch = epoch,
     };
+
+    /// <summary>A frame on which track 7 crossed the line <c>door</c> inwards and track 3 left zone <c>bay</c>.</summary>
+    protected internal static DetectionFrame FrameWithEvents(string camera, long index, long epoch = 0)
+    {
+        var frame = Frame(camera, index, epoch);
+        return frame with
+        {
+            Events =
+            [
+                new SceneEvent { Type = SceneEvent.LineCross, CameraId = camera, Name = "door", TrackId = 7, Label = "circle", At = frame.Timestamp, Epoch = epoch, FrameIndex = index, Direction = "in" },
+                new SceneEvent { Type = SceneEvent.ZoneExit, CameraId = camera, Name = "bay", TrackId = 3, Label = "square", At = frame.Timestamp, Epoch = epoch, FrameIndex = index, DwellSeconds = 12.5 },
+            ],
+        };
+    }
+
+    [Fact]
+    public async Task Scene_events_are_kept_with_their_frame_at_its_position()
+    {
+        var streams = await CreateAsync();
+        var plain = await streams.PublishAsync(Frame("cam", 1));
+        var withEvents = await streams.PublishAsync(FrameWithEvents("cam", 2));
+        var read = await streams.ReadAsync("cam", null, 10);
+        Assert.Equal([plain, withEvents], read.Select(e => e.Position));
+
+        // A frame on which nothing happened stores no events at all (not an empty list): most frames are such.
+        Assert.Null(read[0].Frame.Events);
+        var events = read[1].Frame.Events;
+        Assert.NotNull(events);
+        Assert.Equal(FrameWithEvents("cam", 2).Events, events);
+        Assert.Equal(events, (await streams.LatestAsync("cam"))!.Frame.Events);
+        Assert.Equal(events, Assert.Single(await streams.RangeAsync("cam", DateTimeOffset.UnixEpoch.AddSeconds(2), DateTimeOffset.UnixEpoch.AddSeconds(2), 10)).Frame.Events);
+    }
+
+    [Fact]
+    public async Task Scene_events_of_an_older_epoch_are_refused_with_their_frame()
+    {
+        // The fence that keeps a superseded activation's frames out keeps its events out too.
+        var streams = await CreateAsync();
+        Assert.NotNull(await streams.PublishAsync(FrameWithEvents("cam", 1, epoch: 2)));
+        await streams.FenceAsync("cam", 3);
+        Assert.Null(await streams.PublishAsync(FrameWithEvents("cam", 2, epoch: 2)));
+        Assert.NotNull(await streams.PublishAsync(FrameWithEvents("cam", 3, epoch: 3)));
+        var read = await streams.ReadAsync("cam", null, 10);
+        Assert.Equal([1L, 3], read.SelectMany(e => e.Frame.Events!).Select(e => e.FrameIndex).Distinct());
+        Assert.DoesNotContain(read.SelectMany(e => e.Frame.Events!), e => e.FrameIndex == 2);
+    }
 
     [Fact]
     public async Task Each_append_names_the_position_before_it_also_once_that_entry_is_gone()
