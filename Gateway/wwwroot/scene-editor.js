@@ -114,8 +114,10 @@ export class SceneEditor {
     el.hint.textContent = complete
       ? `Name the ${this.#mode} and save it.`
       : this.#mode === 'line'
-        ? (this.#points.length === 0 ? 'Press at one end of the line and release at the other (or click both ends). Objects crossing it towards the arrow count as in.' : 'Click the other end.')
-        : `Click the zone's corners${this.#points.length >= 3 ? '; click the first corner or Done to close it' : ''}.`;
+        ? 'Press at one end of the line and release at the other, or click both ends; objects crossing it towards the arrow count as in.'
+        : "Click the zone's corners; click the first corner again or Done to close it.";
+    // One text while drawing: a hint that changed length could wrap differently, resize the stage and move the
+    // picture under the pointer between two clicks (or during a drag).
     el.done.hidden = this.#mode !== 'zone' || complete;
     el.done.disabled = this.#points.length < 3;
     el.nameField.hidden = !complete;
@@ -148,6 +150,13 @@ export class SceneEditor {
     return { at: [round((e.clientX - rect.left) / rect.width), round((e.clientY - rect.top) / rect.height)], x: e.clientX, y: e.clientY };
   }
 
+  // Distance in CSS pixels between the pointer and a point drawn earlier, measured on the overlay as it is now (the
+  // stage may have been resized since that point was clicked).
+  #pixelsTo(e, at) {
+    const rect = this.#el.overlay.getBoundingClientRect();
+    return Math.hypot(e.clientX - (rect.left + at[0] * rect.width), e.clientY - (rect.top + at[1] * rect.height));
+  }
+
   #pointerDown(e) {
     if (!this.#mode || this.#complete() || e.button !== 0) {
       return;
@@ -161,7 +170,7 @@ export class SceneEditor {
         this.#pressedAt = p;
         this.#el.overlay.setPointerCapture?.(e.pointerId);
       }
-    } else if (this.#points.length >= 3 && Math.hypot(p.x - this.#points[0].x, p.y - this.#points[0].y) <= snapPx) {
+    } else if (this.#points.length >= 3 && this.#pixelsTo(e, this.#points[0].at) <= snapPx) {
       this.#closeZone();
       return;
     } else {
@@ -187,7 +196,7 @@ export class SceneEditor {
     }
 
     const p = this.#point(e);
-    if (Math.hypot(p.x - pressed.x, p.y - pressed.y) > snapPx) {
+    if (this.#pixelsTo(e, pressed.at) > snapPx) {
       this.#points.push(p); // a drag: released at the other end
       this.#hint();
       this.#live.redraw();

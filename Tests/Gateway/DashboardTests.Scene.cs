@@ -67,6 +67,7 @@ public sealed partial class DashboardTests
 
             // Drawn with a drag, from one end to the other.
             await page.GetByRole(AriaRole.Button, new() { Name = "Draw line" }).ClickAsync();
+            await LayoutSettledAsync(page); // the drawing bar appeared under the stage, which shrank to make room
             var from = await OverlayPointAsync(page, LineFrom);
             var to = await OverlayPointAsync(page, LineTo);
             await page.Mouse.MoveAsync(from.X, from.Y);
@@ -128,6 +129,7 @@ public sealed partial class DashboardTests
 
             // A square, closed by clicking its first corner again.
             await page.GetByRole(AriaRole.Button, new() { Name = "Draw zone" }).ClickAsync();
+            await LayoutSettledAsync(page);
             (double X, double Y)[] square = [(0.1, 0.1), (0.4, 0.1), (0.4, 0.4), (0.1, 0.4), (0.1, 0.1)];
             await ClickAllAsync(page, square);
             await page.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync("bay test");
@@ -146,6 +148,7 @@ public sealed partial class DashboardTests
 
             // A bow tie, closed with Done: the gateway refuses it, and its reason shows under the drawing.
             await page.GetByRole(AriaRole.Button, new() { Name = "Draw zone" }).ClickAsync();
+            await LayoutSettledAsync(page);
             await ClickAllAsync(page, [(0.55, 0.1), (0.9, 0.4), (0.9, 0.1), (0.55, 0.4)]);
             await page.GetByRole(AriaRole.Button, new() { Name = "Done", Exact = true }).ClickAsync();
             await page.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync("bow tie");
@@ -193,6 +196,10 @@ public sealed partial class DashboardTests
         var box = await page.Locator("#overlay").BoundingBoxAsync() ?? throw new InvalidOperationException("the overlay is not shown");
         return ((float)(box.X + at.X * box.Width), (float)(box.Y + at.Y * box.Height));
     }
+
+    // The stage follows its box through a ResizeObserver and lays out at the next animation frame: wait for two.
+    private static Task LayoutSettledAsync(IPage page) =>
+        page.EvaluateAsync("() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))");
 
     private static async Task ClickAllAsync(IPage page, IEnumerable<(double X, double Y)> points)
     {
