@@ -88,6 +88,10 @@ public sealed partial class DashboardTests
             // It is drawn over the video, in the scene colour (white), along its path.
             await Expect(page.Locator("#overlay")).ToHaveAttributeAsync("data-lines-drawn", name, new() { Timeout = Timeout });
             await page.WaitForFunctionAsync($"async () => ({WhiteAlongLineScript}) >= 4", null, new() { Timeout = Timeout, PollingInterval = 200 });
+            var shot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard-line.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
+            await page.ScreenshotAsync(new() { Path = shot });
+            output.WriteLine($"line screenshot: {shot}");
 
             // The panel shows its crossings as the API counts them (0 and 0 with the tiny model's static boxes).
             var counted = await Eventually.UntilAsync(
