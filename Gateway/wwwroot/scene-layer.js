@@ -85,7 +85,7 @@ export function drawLine(g, from, to, name, width, height, ratio, draft) {
       g.textAlign = 'center';
       g.textBaseline = 'middle';
       g.fillStyle = sceneColour;
-      g.fillText('in', mx + nx * 32 * ratio, my + ny * 32 * ratio);
+      g.fillText('in', mx + nx * 38 * ratio, my + ny * 38 * ratio);
       g.textAlign = 'start';
     }
   }

@@ -115,7 +115,7 @@ export class ScenePanel {
       const total = Object.values(byClass).reduce((sum, n) => sum + Number(n), 0);
       const row = existing.get(`zone:${zone.name}`) ?? this.#createRow('zone', zone.name);
       row.dataset.occupancy = String(total);
-      const [, , value] = row.cells;
+      const [, value] = row.cells;
       value.replaceChildren(`${total} now`, ...Object.entries(byClass).filter(([, n]) => n > 0).map(([label, n]) => classCount(label, n)));
       value.title = 'objects inside the zone now';
       wanted.push(row);
@@ -126,8 +126,8 @@ export class ScenePanel {
       const row = existing.get(`line:${line.name}`) ?? this.#createRow('line', line.name);
       row.dataset.in = String(count.in ?? 0);
       row.dataset.out = String(count.out ?? 0);
-      row.cells[2].textContent = `in ${count.in ?? 0} · out ${count.out ?? 0}`;
-      row.cells[2].title = 'crossings since the camera started (in: towards the arrow)';
+      row.cells[1].textContent = `in ${count.in ?? 0} · out ${count.out ?? 0}`;
+      row.cells[1].title = 'crossings since the camera started (in: towards the arrow)';
       wanted.push(row);
     }
 
@@ -142,11 +142,11 @@ export class ScenePanel {
     row.dataset.name = name;
     const nameCell = document.createElement('th');
     nameCell.scope = 'row';
-    nameCell.textContent = name;
+    const kindLabel = document.createElement('span');
+    kindLabel.className = 'scene-kind muted';
+    kindLabel.textContent = kind;
+    nameCell.append(name, kindLabel);
     nameCell.title = name;
-    const kindCell = document.createElement('td');
-    kindCell.className = 'muted';
-    kindCell.textContent = kind;
     const value = document.createElement('td');
     value.className = 'num';
     const actions = document.createElement('td');
@@ -157,7 +157,7 @@ export class ScenePanel {
     remove.setAttribute('aria-label', `Delete ${kind} ${name}`);
     remove.addEventListener('click', () => this.#deleteClicked(kind, name, remove));
     actions.append(remove);
-    row.append(nameCell, kindCell, value, actions);
+    row.append(nameCell, value, actions);
     return row;
   }
 
