@@ -14,10 +14,13 @@ import { CameraGrid } from './grid-view.js';
 import { HealthPanel } from './health.js';
 import { idLabel } from './id-label.js';
 import { LiveView } from './live-view.js';
+import { SceneEditor } from './scene-editor.js';
+import { ScenePanel } from './scene-panel.js';
 
 const camerasEveryMs = 2000;
 const countsEveryMs = 10000;
 const healthEveryMs = 5000;
+const sceneEveryMs = 3000;
 const confirmRemoveMs = 5000;
 
 const $ = (id) => document.getElementById(id);
@@ -33,6 +36,29 @@ const live = new LiveView({
   toggle: $('overlay-toggle'),
   title: $('live-camera'),
 }, (frame) => counts.recordFrame(frame));
+const scene = new ScenePanel({
+  rows: $('scene-rows'),
+  empty: $('scene-empty'),
+  status: $('scene-status'),
+  scope: $('scene-scope'),
+  toggle: $('scene-toggle'),
+  overlay: $('overlay'),
+}, live);
+const sceneEditor = new SceneEditor({
+  overlay: $('overlay'),
+  drawLine: $('draw-line'),
+  drawZone: $('draw-zone'),
+  bar: $('scene-draw'),
+  hint: $('scene-hint'),
+  done: $('scene-done'),
+  nameField: $('scene-name-field'),
+  name: $('scene-name'),
+  save: $('scene-save'),
+  cancel: $('scene-cancel'),
+  error: $('scene-error'),
+  names: () => scene.names(),
+}, live, () => scene.refresh());
+scene.onDelete = (kind, name) => sceneEditor.remove(kind, name);
 const health = new HealthPanel({
   values: $('health-values'),
   unavailable: $('health-unavailable'),
@@ -236,6 +262,8 @@ function select(id, byOperator, write = true) {
     }
 
     counts.setCamera(id);
+    scene.setCamera(id);
+    sceneEditor.setCamera(id);
   }
 
   if (byOperator && write) {
@@ -498,3 +526,4 @@ applyFragment();
 every(camerasEveryMs, refreshCameras);
 every(countsEveryMs, () => counts.refresh());
 every(healthEveryMs, () => health.refresh());
+every(sceneEveryMs, () => scene.refresh());

@@ -3,10 +3,13 @@
 // pixels to the displayed size. The overlay works without any picture: it is the detection stream made visible.
 // The picture is asked for clean (?boxes=false): the gateway would otherwise burn its own boxes in, and the page
 // would show two sets per object (the overlay's a little later than the picture's) with a toggle that hides only one.
+// Tracked objects carry their track id on their label and a two-second trail; the camera's zones and lines and the
+// operator's drawing in progress are layers drawn first, whether or not detections arrive (scene-panel.js).
 
 import { apiFetch, cameraPath, keyedUrl } from './api.js';
 import { clearedContext } from './canvas.js';
 import { colourOf } from './palette.js';
+import { Trails } from './trails.js';
 
 const staleAfterMs = 3000;
 const snapshotIntervalMs = 1000;
@@ -29,6 +32,8 @@ export class LiveView {
   #retryTimer = 0;
   #aspect = 16 / 9;
   #lastStatusAt = 0;
+  #trails = new Trails();
+  #layers = [];
 
   /**
    * @param elements {stageBox, stage, image, overlay, message, status, toggle, title}
@@ -47,6 +52,17 @@ export class LiveView {
     return this.#camera;
   }
 
+  /** Draws <layer>(g, width, height, ratio) under the boxes at every redraw, detections or not. */
+  addLayer(layer) {
+    this.#layers.push(layer);
+    this.#scheduleDraw();
+  }
+
+  /** Something a layer draws changed: draw again at the next animation frame. */
+  redraw() {
+    this.#scheduleDraw();
+  }
+
   /** Watch camera <id>, or nothing (null). Re-showing the same camera with force restarts its connections. */
   show(id, force = false) {
     if (id === this.#camera && !force) {
@@ -56,6 +72,7 @@ export class LiveView {
     this.#disconnect();
     this.#camera = id;
     this.#latest = null;
+    this.#trails.clear();
     this.#gapNote = '';
     this.#el.title.textContent = id ? `— ${id}` : '';
     this.#el.overlay.dataset.camera = id ?? '';
@@ -108,6 +125,7 @@ export class LiveView {
 
       this.#latest = frame;
       this.#latestAt = performance.now();
+      this.#trails.add(frame);
       this.#onFrame?.(frame);
       this.#scheduleDraw();
     };
@@ -172,6 +190,10 @@ export class LiveView {
     }
 
     const { g, width, height, ratio } = clearedContext(canvas);
+    for (const layer of this.#layers) {
+      layer(g, width, height, ratio);
+    }
+
     if (!frame || !this.#isFresh() || !(frame.width > 0 && frame.height > 0)) {
       return;
     }
@@ -185,6 +207,7 @@ export class LiveView {
     const sx = width / frame.width;
     const sy = height / frame.height;
     const detections = frame.detections ?? [];
+    this.#trails.draw(g, width, height, ratio);
     g.lineWidth = Math.max(2, 2 * ratio);
     g.font = `600 ${Math.round(13 * ratio)}px system-ui, sans-serif`;
     g.textBaseline = 'top';
@@ -197,7 +220,7 @@ export class LiveView {
       g.strokeStyle = colour;
       g.strokeRect(x, y, w, h);
 
-      const text = `${d.label} ${Number(d.score).toFixed(2)}`;
+      const text = d.trackId == null ? `${d.label} ${Number(d.score).toFixed(2)}` : `${d.label} #${d.trackId} ${Number(d.score).toFixed(2)}`;
       const pad = 3 * ratio;
       const tagH = Math.round(17 * ratio);
       const tagW = g.measureText(text).width + 2 * pad;
@@ -214,9 +237,11 @@ export class LiveView {
     canvas.dataset.boxesDrawn = String(this.#boxesDrawn);
     canvas.dataset.framesDrawn = String(this.#framesDrawn);
     canvas.dataset.frameIndex = String(frame.frameIndex);
+    // The track ids on this frame's labels, for assistive technology and tests (the canvas itself is pixels).
+    canvas.dataset.trackIds = detections.filter((d) => d.trackId != null).map((d) => d.trackId).join(' ');
     canvas.setAttribute('aria-label', detections.length === 0
       ? `No objects in frame ${frame.frameIndex}`
-      : `Frame ${frame.frameIndex}: ${detections.map((d) => `${d.label} ${Number(d.score).toFixed(2)}`).join(', ')}`);
+      : `Frame ${frame.frameIndex}: ${detections.map((d) => `${d.label} ${Number(d.score).toFixed(2)}${d.trackId == null ? '' : ` track ${d.trackId}`}`).join(', ')}`);
   }
 
   #describe(frame) {

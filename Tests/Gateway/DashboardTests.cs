@@ -14,6 +14,7 @@ namespace VideoAnalytics.Tests.Gateway;
 /// the optional routes (MJPEG, stats, metrics) are read in their agreed shapes; and with API keys the page loads,
 /// is refused until the key is entered, then works. DashboardTests.Views.cs: one box set per object, the address
 /// fragment, many cameras and the grid, edit and enable/disable, a phone-sized window, class colours, the favicon.
+/// DashboardTests.Scene.cs: track ids, drawing, saving and deleting lines and zones, their counts.
 /// </summary>
 public sealed partial class DashboardTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
 {
