@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using VideoAnalytics.Contracts.Cameras;
 
 namespace VideoAnalytics.Contracts.Analytics;
 
@@ -138,7 +139,7 @@ public static partial class SceneRules
                 return;
             }
 
-            if (cameraClasses.Count > 0 && !cameraClasses.Contains(c, StringComparer.OrdinalIgnoreCase))
+            if (!ClassList.Keeps(cameraClasses, c))
             {
                 errors.TryAdd(field, [$"class '{c}' is not among the camera's classes ({string.Join(", ", cameraClasses)}), so it would never be seen"]);
                 return;

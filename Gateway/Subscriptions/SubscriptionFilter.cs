@@ -1,3 +1,4 @@
+using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 
 namespace VideoAnalytics.Gateway.Subscriptions;
@@ -21,7 +22,7 @@ public sealed record SubscriptionFilter(IReadOnlyList<string> Classes, double Mi
         var kept = new List<DetectedObject>(frame.Detections.Count);
         foreach (var d in frame.Detections)
         {
-            if (d.Score >= MinScore && (Classes.Count == 0 || Classes.Contains(d.Label, StringComparer.OrdinalIgnoreCase)))
+            if (d.Score >= MinScore && ClassList.Keeps(Classes, d.Label))
             {
                 kept.Add(d);
             }

@@ -1,4 +1,5 @@
 using VideoAnalytics.Contracts.Analytics;
+using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 
 namespace VideoAnalytics.Silo.Analytics;
@@ -200,7 +201,7 @@ public sealed class SceneAnalyzer
         {
             var zone = _zones[z];
             ref var since = ref _insideSince[(slot * _zones.Length) + z];
-            var counts = CountsClass(zone.Classes, detection.Label);
+            var counts = ClassList.Keeps(zone.Classes, detection.Label);
             var inside = counts && PlaneGeometry.Contains(_polygons[z], Anchor(detection.Box, zone.Point, frame));
             var wasInside = since != DateTimeOffset.MinValue;
             if (inside && !wasInside)
@@ -224,7 +225,7 @@ public sealed class SceneAnalyzer
         for (var l = 0; l < _lines.Length; l++)
         {
             var line = _lines[l];
-            if (!CountsClass(line.Classes, detection.Label))
+            if (!ClassList.Keeps(line.Classes, detection.Label))
             {
                 continue;
             }
@@ -317,24 +318,6 @@ public sealed class SceneAnalyzer
         Epoch = epoch,
         FrameIndex = frameIndex,
     };
-
-    private static bool CountsClass(IReadOnlyList<string> classes, string label)
-    {
-        if (classes.Count == 0)
-        {
-            return true;
-        }
-
-        for (var i = 0; i < classes.Count; i++)
-        {
-            if (string.Equals(classes[i], label, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static FramePoint Anchor(BoundingBox box, ReferencePoint point, DetectionFrame frame)
     {

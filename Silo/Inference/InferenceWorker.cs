@@ -392,7 +392,7 @@ public sealed partial class InferenceWorker : IDisposable
                 break; // published neither way, nor tracked
             }
 
-            if (spec.Classes.Count == 0 || ContainsLabel(spec.Classes, labels[d.ClassId]))
+            if (ClassList.Keeps(spec.Classes, labels[d.ClassId]))
             {
                 input[n++] = d;
             }
@@ -443,19 +443,6 @@ public sealed partial class InferenceWorker : IDisposable
 
         // A copy: the slot's list is scratch, reused on the next frame while this one waits to be published.
         return events.Count == 0 ? frame : frame with { Events = events.ToArray() };
-    }
-
-    private static bool ContainsLabel(IReadOnlyList<string> classes, string label)
-    {
-        foreach (var c in classes)
-        {
-            if (string.Equals(c, label, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async Task PublishLoopAsync()
