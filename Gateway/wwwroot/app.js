@@ -10,10 +10,12 @@
 import { apiFetch, apiKey, cameraPath, describeFailure, problemOf, setApiKey } from './api.js';
 import { CountsChart } from './counts-chart.js';
 import { editCamera, forgetCamera, onCameraSaved } from './camera-form.js';
+import { EventLog } from './event-log.js';
 import { CameraGrid } from './grid-view.js';
 import { HealthPanel } from './health.js';
 import { idLabel } from './id-label.js';
 import { LiveView } from './live-view.js';
+import { SceneCharts } from './scene-charts.js';
 import { SceneEditor } from './scene-editor.js';
 import { ScenePanel } from './scene-panel.js';
 
@@ -36,6 +38,19 @@ const live = new LiveView({
   toggle: $('overlay-toggle'),
   title: $('live-camera'),
 }, (frame) => counts.recordFrame(frame));
+const sceneCharts = new SceneCharts({
+  occupancy: $('occupancy-chart'),
+  occupancyLegend: $('occupancy-legend'),
+  crossings: $('crossings-chart'),
+  crossingsLegend: $('crossings-legend'),
+});
+const eventLog = new EventLog({
+  rows: $('event-rows'),
+  empty: $('events-empty'),
+  status: $('events-status'),
+  filter: $('events-filter'),
+  scope: $('events-scope'),
+}, (camera, e) => sceneCharts.recordEvent(camera, e));
 const scene = new ScenePanel({
   rows: $('scene-rows'),
   empty: $('scene-empty'),
@@ -43,7 +58,7 @@ const scene = new ScenePanel({
   scope: $('scene-scope'),
   toggle: $('scene-toggle'),
   overlay: $('overlay'),
-}, live);
+}, live, (camera) => sceneCharts.recordScene(camera));
 const sceneEditor = new SceneEditor({
   overlay: $('overlay'),
   drawLine: $('draw-line'),
@@ -138,15 +153,45 @@ function setView(next, write = true) {
   $('view-toggle').textContent = gridShown ? 'Single view' : 'Grid view';
   if (gridShown) {
     live.show(null); // its detection stream and MJPEG would hold two of the browser's six connections
+    eventLog.setCamera(null); // and the event stream a third
     grid.start();
   } else {
     grid.stop();
     live.show(selectedId);
+    eventLog.setCamera(selectedId);
   }
 
   if (write) {
     writeFragment();
   }
+}
+
+// ---- chart tabs: detections, zone occupancy, line crossings share the chart panel ----
+
+const chartTabs = [...document.querySelectorAll('.chart-tab')];
+
+function showChart(tab) {
+  for (const other of chartTabs) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    $(other.getAttribute('aria-controls')).hidden = !selected;
+  }
+
+  $('chart-title').textContent = tab.dataset.title;
+}
+
+for (const tab of chartTabs) {
+  tab.addEventListener('click', () => showChart(tab));
+  // Arrow keys move between tabs, as a tab list does.
+  tab.addEventListener('keydown', (e) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (step) {
+      const next = chartTabs[(chartTabs.indexOf(tab) + step + chartTabs.length) % chartTabs.length];
+      showChart(next);
+      next.focus();
+    }
+  });
 }
 
 $('view-toggle').addEventListener('click', () => setView(view === 'grid' ? 'single' : 'grid'));
@@ -259,9 +304,11 @@ function select(id, byOperator, write = true) {
     selectedId = id;
     if (view === 'single') {
       live.show(id);
+      eventLog.setCamera(id);
     }
 
     counts.setCamera(id);
+    sceneCharts.setCamera(id);
     scene.setCamera(id);
     sceneEditor.setCamera(id);
   }

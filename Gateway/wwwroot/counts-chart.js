@@ -2,8 +2,7 @@
 // has it, else counted in the browser from the detection stream since the page loaded.
 
 import { apiFetch } from './api.js';
-import { clearedContext } from './canvas.js';
-import { colourOf } from './palette.js';
+import { drawTimeChart, renderLegend } from './time-chart.js';
 
 const hourMs = 60 * 60 * 1000;
 const bucketMs = 60 * 1000;
@@ -193,121 +192,13 @@ export class CountsChart {
   }
 
   #draw() {
-    const canvas = this.#canvas;
-    const { g, width, height, ratio } = clearedContext(canvas);
-    const buckets = this.#data?.buckets ?? [];
-    const totals = new Map();
-    let peak = 0;
-    for (const bucket of buckets) {
-      let sum = 0;
-      for (const [label, n] of bucket.counts) {
-        totals.set(label, (totals.get(label) ?? 0) + n);
-        sum += n;
-      }
-
-      peak = Math.max(peak, sum);
-    }
-
-    const labels = [...totals.keys()].sort((a, b) => totals.get(b) - totals.get(a) || a.localeCompare(b));
-    this.#renderLegend(labels, totals);
-
-    const font = Math.round(11 * ratio);
-    g.font = `${font}px system-ui, sans-serif`;
-    g.fillStyle = '#8b98a9';
-    const left = Math.round(44 * ratio);
-    const bottom = Math.round(18 * ratio);
-    const top = Math.round(8 * ratio);
-    const plotW = width - left - Math.round(6 * ratio);
-    const plotH = height - top - bottom;
-    if (plotW <= 0 || plotH <= 0) {
-      return;
-    }
-
-    // Axis: 0, half and a rounded maximum.
-    const max = niceCeiling(Math.max(peak, 1));
-    g.strokeStyle = '#263242';
-    g.lineWidth = 1;
-    g.textAlign = 'right';
-    g.textBaseline = 'middle';
-    for (const value of [0, max / 2, max]) {
-      const y = top + plotH - (value / max) * plotH;
-      g.beginPath();
-      g.moveTo(left, Math.round(y) + 0.5);
-      g.lineTo(left + plotW, Math.round(y) + 0.5);
-      g.stroke();
-      g.fillText(formatCount(value), left - 6 * ratio, y);
-    }
-
-    if (buckets.length === 0) {
-      g.textAlign = 'center';
-      g.fillText(this.#camera ? 'Loading…' : 'Choose a camera.', left + plotW / 2, top + plotH / 2);
-      return;
-    }
-
-    const slot = plotW / buckets.length;
-    const barW = Math.max(1, slot * 0.8);
-    buckets.forEach((bucket, i) => {
-      let y = top + plotH;
-      for (const label of labels) {
-        const n = bucket.counts.get(label) ?? 0;
-        if (n > 0) {
-          const h = (n / max) * plotH;
-          g.fillStyle = colourOf(label);
-          g.fillRect(left + i * slot + (slot - barW) / 2, y - h, barW, h);
-          y -= h;
-        }
-      }
-    });
-
-    // Time labels: first, middle and last bucket.
-    g.fillStyle = '#8b98a9';
-    g.textBaseline = 'top';
-    const timeOf = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    const marks = [[0, 'left'], [Math.floor(buckets.length / 2), 'center'], [buckets.length - 1, 'right']];
-    for (const [index, align] of marks) {
-      g.textAlign = align;
-      const x = align === 'left' ? left : align === 'right' ? left + plotW : left + (index + 0.5) * slot;
-      g.fillText(timeOf(buckets[index].start), x, top + plotH + 4 * ratio);
-    }
-
-    const summary = labels.length === 0 ? 'No detections in the last hour'
-      : `Detections in the last hour: ${labels.map((l) => `${l} ${totals.get(l)}`).join(', ')}`;
-    canvas.setAttribute('aria-label', summary);
-  }
-
-  #renderLegend(labels, totals) {
-    const legend = this.#legend;
-    legend.replaceChildren(...labels.map((label) => {
-      const item = document.createElement('li');
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = colourOf(label);
-      swatch.setAttribute('aria-hidden', 'true');
-      const text = document.createElement('span');
-      text.textContent = `${label}: ${totals.get(label).toLocaleString()}`;
-      item.append(swatch, text);
-      return item;
-    }));
-    if (labels.length === 0 && this.#data) {
-      const item = document.createElement('li');
-      item.className = 'muted';
-      item.textContent = 'No detections in this period.';
-      legend.append(item);
+    const { labels, totals } = drawTimeChart(this.#canvas, this.#data?.buckets ?? [], { empty: this.#camera ? 'Loading…' : 'Choose a camera.' });
+    renderLegend(this.#legend, labels.map((label) => ({ label, text: `${label}: ${totals.get(label).toLocaleString()}` })),
+      { none: this.#data ? 'No detections in this period.' : '' });
+    if ((this.#data?.buckets ?? []).length > 0) {
+      const summary = labels.length === 0 ? 'No detections in the last hour'
+        : `Detections in the last hour: ${labels.map((l) => `${l} ${totals.get(l)}`).join(', ')}`;
+      this.#canvas.setAttribute('aria-label', summary);
     }
   }
-}
-
-function niceCeiling(value) {
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) {
-    if (step * power >= value) {
-      return step * power;
-    }
-  }
-
-  return 10 * power;
-}
-
-function formatCount(value) {
-  return value >= 10000 ? `${Math.round(value / 1000)}k` : value >= 1000 ? `${(value / 1000).toFixed(1)}k` : String(Math.round(value * 10) / 10);
 }

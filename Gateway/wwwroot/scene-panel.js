@@ -13,6 +13,7 @@ const confirmMs = 5000;
 export class ScenePanel {
   #el;
   #live;
+  #onRead;
   #camera = null;
   #spec = null; // the camera as last read: zones, lines, scene
   #token = 0;
@@ -24,10 +25,12 @@ export class ScenePanel {
   /**
    * @param elements {rows, empty, status, scope, toggle}
    * @param live the LiveView, which draws the zones and lines as a layer
+   * @param onRead called with each read of the camera (the occupancy chart samples it)
    */
-  constructor(elements, live) {
+  constructor(elements, live, onRead) {
     this.#el = elements;
     this.#live = live;
+    this.#onRead = onRead;
     live.addLayer((g, width, height, ratio) => {
       const overlay = elements.overlay;
       const spec = this.#spec;
@@ -92,6 +95,7 @@ export class ScenePanel {
     }
 
     this.#spec = camera;
+    this.#onRead?.(camera);
     this.#status(camera.state === 'streaming' ? '' : `The camera is ${camera.state}: it counts only while streaming.`);
     this.#render();
     this.#live.redraw();

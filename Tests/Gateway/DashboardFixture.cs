@@ -7,19 +7,11 @@ namespace VideoAnalytics.Tests.Gateway;
 /// <summary>
 /// The real gateway (all-in-one, own process, free loopback port) with the tiny test model installed as the default
 /// <c>refinedet-lite-320</c> (it finds a class <c>b</c> box at score 0.8 in every frame) and the demo camera playing a
-/// generated H.264 clip; plus Debian's Chromium driven by Playwright, headless, with a fresh profile. Playwright never
-/// downloads a browser here: it launches <see cref="ChromiumPath"/>. Anything that cannot start fails the tests.
+/// generated H.264 clip; plus Debian's Chromium driven by Playwright, headless, with a fresh profile
+/// (<see cref="DashboardBrowser"/>). Anything that cannot start fails the tests.
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
-
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"va-dashboard-{Guid.NewGuid():N}");
     public const string ApiKey = "dashboard-test-key";
 
@@ -134,28 +126,7 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     private async Task<IBrowserContext> StartBrowserAsync(string profile)
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}: run deploy/setup/install-packages.sh (apt package 'chromium').");
-        }
-
-        try
-        {
-            _playwright = await Playwright.CreateAsync();
-            var context = await _playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                Args = ChromiumArgs,
-                ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-                Timeout = 30_000,
-            });
-            context.SetDefaultTimeout(20_000);
-            return context;
-        }
-        catch (Exception e) when (e is PlaywrightException or IOException or System.ComponentModel.Win32Exception)
-        {
-            throw new InvalidOperationException($"Playwright could not start Chromium ({ChromiumPath}): {e.Message}", e);
-        }
+        (_playwright, var context) = await DashboardBrowser.LaunchAsync(profile);
+        return context;
     }
 }

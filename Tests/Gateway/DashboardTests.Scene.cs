@@ -195,14 +195,14 @@ public sealed partial class DashboardTests
         (await page.EvaluateAsync<string>("() => document.getElementById('overlay').dataset.trackIds ?? ''"))
         .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
 
-    private static async Task<(float X, float Y)> OverlayPointAsync(IPage page, (double X, double Y) at)
+    internal static async Task<(float X, float Y)> OverlayPointAsync(IPage page, (double X, double Y) at)
     {
         var box = await page.Locator("#overlay").BoundingBoxAsync() ?? throw new InvalidOperationException("the overlay is not shown");
         return ((float)(box.X + at.X * box.Width), (float)(box.Y + at.Y * box.Height));
     }
 
     // The stage follows its box through a ResizeObserver and lays out at the next animation frame: wait for two.
-    private static Task LayoutSettledAsync(IPage page) =>
+    internal static Task LayoutSettledAsync(IPage page) =>
         page.EvaluateAsync("() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))");
 
     private static async Task ClickAllAsync(IPage page, IEnumerable<(double X, double Y)> points)
@@ -215,7 +215,7 @@ public sealed partial class DashboardTests
     }
 
     // A pixel of the overlay is about 1/600 of the frame at 1280 px: within 0.01 is where the mouse was.
-    private static void AssertNear((double X, double Y) expected, JsonElement point)
+    internal static void AssertNear((double X, double Y) expected, JsonElement point)
     {
         Assert.InRange(point[0].GetDouble(), expected.X - 0.01, expected.X + 0.01);
         Assert.InRange(point[1].GetDouble(), expected.Y - 0.01, expected.Y + 0.01);
