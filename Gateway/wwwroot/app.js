@@ -179,6 +179,8 @@ function showChart(tab) {
   }
 
   $('chart-title').textContent = tab.dataset.title;
+  // The scope names the detections chart's period (the last hour); the zone and line charts say theirs underneath.
+  $('counts-scope').hidden = tab.id !== 'tab-detections';
 }
 
 for (const tab of chartTabs) {

@@ -130,7 +130,7 @@ export class SceneCharts {
     renderLegend(this.#el.crossingsLegend, this.#lines.map((line) => ({
       label: `${line} in`,
       text: `${line}: in ${count(line, 'in')} · out ${count(line, 'out')}`,
-    })), { none: this.#camera ? 'No lines.' : '' });
+    })), { colour: crossingColour, none: this.#camera ? 'No lines.' : '' });
     for (const item of this.#el.crossingsLegend.children) {
       if (item.dataset.series) {
         item.dataset.line = item.dataset.series.replace(/ in$/, '');

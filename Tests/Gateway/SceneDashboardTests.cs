@@ -252,7 +252,7 @@ public sealed partial class SceneDashboardTests(SceneDashboardFixture fixture, I
             await Expect(tab).ToHaveAttributeAsync("aria-selected", "true");
             await Expect(page.Locator("#occupancy-chart")).ToBeVisibleAsync();
             await Expect(page.Locator("#counts-chart")).ToBeHiddenAsync();
-            await Expect(page.Locator("#chart-title")).ToHaveTextAsync("Objects in each zone");
+            await Expect(page.Locator("#chart-title")).ToHaveTextAsync("Objects in zones");
 
             // The demo video has objects in the picture most of the time: the zone over all of it counts some.
             await page.WaitForFunctionAsync(
