@@ -1,7 +1,7 @@
 // The watched camera's zones and counting lines: drawn over the live view, and listed with live numbers — objects in
 // each zone now (by class) and each line's crossings in and out since the camera's capture started — read from
-// GET /api/cameras/{id} (`zones`, `lines`, `scene`) every few seconds. A table rather than a chart: the numbers are
-// small counts an operator reads exactly, and the counts chart beside it already shows detections over time.
+// GET /api/cameras/{id} (`zones`, `lines`, `scene`) every few seconds. A table: the numbers are small counts an operator
+// reads exactly; each read also feeds the occupancy chart (scene-charts.js), which shows them over time.
 // Each row has a Delete button (a second click confirms, as Remove does for cameras).
 
 import { apiFetch, cameraPath, describeFailure, problemOf } from './api.js';

@@ -17,7 +17,8 @@ namespace VideoAnalytics.Tests.Gateway;
 /// The fixture's demo camera runs the tiny test model, which finds the same static boxes in every frame: its objects
 /// never move, so no line is ever crossed and the panel must show 0 in / 0 out, the API's own counts. That the counts
 /// move when objects do is tested with the shipped model on the demo video in the silo's scene tests
-/// (Tests/Silo/TrackedPublishingTests.cs); here what is tested is that the page shows the API's numbers for the line
+/// (Tests/Silo/TrackedPublishingTests.cs) and, on this page, in SceneDashboardTests (a line drawn and crossed, the
+/// event log, the zone and line charts); here what is tested is that the page shows the API's numbers for the line
 /// it drew.
 /// </para>
 /// </summary>
