@@ -69,10 +69,15 @@ export class EventLog {
     const id = this.#camera;
     const source = new EventSource(keyedUrl(cameraPath(id, '/events')));
     this.#source = source;
+    let historyRead = false;
     source.onopen = () => {
       if (source === this.#source) {
         this.#status('');
-        this.#readHistory(id, source);
+        // Once per EventSource: the browser's own reconnects resume after the last id, losing nothing.
+        if (!historyRead) {
+          historyRead = true;
+          this.#readHistory(id, source);
+        }
       }
     };
     source.onmessage = (e) => {

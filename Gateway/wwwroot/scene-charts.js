@@ -21,7 +21,9 @@ export class SceneCharts {
   #occupancy = new Map(); // bucket start → Map(zone → highest total sampled)
   #latest = new Map(); // zone → total in the newest sample
   #crossings = new Map(); // bucket start → Map(`${line} in|out` → n)
-  #lines = []; // line names in the order the camera lists them
+  #zones = null; // zone names in the camera's order, once read
+  #lines = []; // line names in the camera's order (before the first read: those events name)
+  #specRead = false;
   #drawPending = false;
 
   /** @param elements {occupancy, occupancyLegend, crossings, crossingsLegend} */
@@ -42,7 +44,9 @@ export class SceneCharts {
     this.#occupancy = new Map();
     this.#latest = new Map();
     this.#crossings = new Map();
+    this.#zones = null;
     this.#lines = [];
+    this.#specRead = false;
     this.#scheduleDraw();
   }
 
@@ -52,7 +56,11 @@ export class SceneCharts {
       return;
     }
 
+    // The charts show the camera's zones and lines as they are now: a deleted line's old crossings (still in the
+    // events history) would read as a line that is not there.
+    this.#zones = (camera.zones ?? []).map((z) => z.name);
     this.#lines = (camera.lines ?? []).map((l) => l.name);
+    this.#specRead = true;
     const start = bucketOf(Date.now(), occupancyBucketMs);
     let bucket = this.#occupancy.get(start);
     if (!bucket) {
@@ -90,7 +98,7 @@ export class SceneCharts {
 
     const series = `${e.name} ${e.direction === 'out' ? 'out' : 'in'}`;
     bucket.set(series, (bucket.get(series) ?? 0) + 1);
-    if (!this.#lines.includes(e.name)) {
+    if (!this.#specRead && !this.#lines.includes(e.name)) {
       this.#lines.push(e.name);
     }
 
@@ -111,8 +119,8 @@ export class SceneCharts {
   #drawOccupancy() {
     const buckets = windowOf(this.#occupancy, occupancyBucketMs, this.#camera);
     const canvas = this.#el.occupancy;
-    const { labels, peaks } = drawTimeChart(canvas, buckets, { mode: 'level', empty: this.#camera ? 'Waiting for counts…' : 'Choose a camera.' });
-    const zones = [...new Set([...this.#latest.keys(), ...labels])];
+    const { peaks } = drawTimeChart(canvas, buckets, { mode: 'level', order: this.#zones ?? [], empty: this.#camera ? 'Waiting for counts…' : 'Choose a camera.' });
+    const zones = this.#zones ?? [];
     renderLegend(this.#el.occupancyLegend, zones.map((zone) => ({
       label: zone,
       text: `${zone}: ${this.#latest.get(zone) ?? 0} now, peak ${peaks.get(zone) ?? 0}`,

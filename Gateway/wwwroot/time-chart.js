@@ -23,22 +23,29 @@ export function drawTimeChart(canvas, buckets, { mode = 'stacked', colour = colo
   const { g, width, height, ratio } = clearedContext(canvas);
   const totals = new Map();
   const peaks = new Map();
-  let peak = 0;
-  let points = 0;
   for (const bucket of buckets) {
-    let sum = 0;
     for (const [label, n] of bucket.counts) {
       totals.set(label, (totals.get(label) ?? 0) + n);
       peaks.set(label, Math.max(peaks.get(label) ?? 0, n));
-      sum += n;
-      points += n > 0 ? 1 : 0;
     }
-
-    peak = Math.max(peak, mode === 'stacked' ? sum : Math.max(0, ...bucket.counts.values()));
   }
 
   const labels = order ? order.filter((l) => totals.has(l))
     : [...totals.keys()].sort((a, b) => totals.get(b) - totals.get(a) || a.localeCompare(b));
+  // The axis and the points count only the series drawn.
+  let peak = 0;
+  let points = 0;
+  for (const bucket of buckets) {
+    let sum = 0;
+    for (const label of labels) {
+      const n = bucket.counts.get(label) ?? 0;
+      sum = mode === 'stacked' ? sum + n : Math.max(sum, n);
+      points += n > 0 ? 1 : 0;
+    }
+
+    peak = Math.max(peak, sum);
+  }
+
   canvas.dataset.points = String(points);
   const result = { labels, totals, peaks, points };
 
