@@ -12,8 +12,9 @@ public interface ICameraSpecCheckGrain : IGrainWithIntegerKey
 {
     /// <summary>
     /// The verdict on <paramref name="url"/> (null: not checked) and <paramref name="model"/>, with the model's class
-    /// labels when it can be loaded.
+    /// labels when it can be loaded, and on <paramref name="tracking"/> merged with the silo's tracker settings (null:
+    /// the silo's own, nothing to check).
     /// </summary>
     [ReadOnly]
-    Task<CameraSpecCheck> CheckAsync(string? url, string model);
+    Task<CameraSpecCheck> CheckAsync(string? url, string model, TrackingSpec? tracking = null);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using VideoAnalytics.Gateway.Cameras;
 
 namespace VideoAnalytics.Gateway.Apis;
 
@@ -62,6 +63,30 @@ public static class ApiDocumentation
         ["GetCameraLiveMjpeg"] = ([Boxes], [400, 404, 503]),
     };
 
+    /// <summary>
+    /// The camera body's <c>tracking</c> object (<see cref="TrackingRequest"/>), field → meaning, range and the silo
+    /// setting a field left out (or null) falls back to. Kept beside the query table: the same need, a body's fields
+    /// whose ranges a 400 names (<c>tracking.matchCost</c>) described where the generator sees only their types.
+    /// </summary>
+    private static readonly Dictionary<string, string> TrackingFields = new(StringComparer.Ordinal)
+    {
+        ["highScore"] = "Detections scoring at least this take part in the first association; 0..1, at least lowScore (silo: Inference:Tracking:HighScore, 0.5).",
+        ["lowScore"] = "Detections scoring at least this (below highScore) only continue tracks; 0..1 (silo: LowScore, 0.1).",
+        ["newTrackScore"] = "An unmatched detection starts a track only when it scores at least this; highScore..1 (silo: NewTrackScore, 0.6).",
+        ["matchCost"] = "Largest cost 1 − IoU·score at which a confirmed or lost track takes a high detection; 0..1 (silo: MatchCost, 0.8).",
+        ["lowMatchCost"] = "Largest cost 1 − IoU at which a track takes a low detection; 0..1 (silo: LowMatchCost, 0.5).",
+        ["tentativeMatchCost"] = "Largest cost 1 − IoU·score at which a not yet confirmed track takes a high detection; 0..1 (silo: TentativeMatchCost, 0.7).",
+        ["boxBuffer"] = "Boxes are widened by this fraction of their size on every side before IoU is taken; 0..5 (silo: BoxBuffer, 1.0).",
+        ["lostTakeLowScores"] = "Whether lost tracks may take low-score detections (silo: LostTakeLowScores, true).",
+        ["trackBuffer"] = "Frames a lost track is kept at 30 fps, scaled to the camera's fps; whole, 1..10000 (silo: TrackBuffer, 30).",
+        ["confirmHits"] = "Consecutive matched frames after which a track is confirmed and its detections get its trackId; whole, 1..100 (silo: ConfirmHits, 2).",
+    };
+
+    private const string TrackingDescription =
+        "The camera's own object-tracker settings; each field left out or null is the silo's (Inference:Tracking:*). Sent on PATCH it replaces the "
+        + "camera's tracking object as a whole ({} goes back to the silo's for every field); an edit applies to the running camera from its next "
+        + "frame, keeping its tracks and their ids.";
+
     private static readonly Dictionary<int, string> Reasons = new()
     {
         [400] = "A bad query value or body; detail names the field.",
@@ -76,7 +101,24 @@ public static class ApiDocumentation
     public static OpenApiOptions AddApiDocumentation(this OpenApiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.AddOperationTransformer(TransformAsync);
+        return options.AddOperationTransformer(TransformAsync).AddSchemaTransformer(DescribeTracking);
+    }
+
+    private static Task DescribeTracking(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type == typeof(TrackingRequest))
+        {
+            schema.Description = TrackingDescription;
+            foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+            {
+                if (TrackingFields.TryGetValue(name, out var description) && property is OpenApiSchema described)
+                {
+                    described.Description = description;
+                }
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     private static async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
