@@ -30,6 +30,8 @@ public static class ApiDocumentation
     private static readonly QueryParameter Cameras = new("cameras", "string", "Comma-separated camera ids; all cameras when omitted.");
     private static readonly QueryParameter Limit = new("limit", "integer", "At most this many frames, 1..10000 (default 100).");
     private static readonly QueryParameter Bucket = new("bucket", "string", "Bucket length: 10s, 60s, 5m, 1h (default 60s; at most 1440 buckets).");
+    private static readonly QueryParameter GroupBy = new("groupBy", "string",
+        "class (default): detections per class; line: line crossings in/out per line (camera/name), also per class; zone: zone entries, exits and the exits' mean dwell per zone (camera/name), also per class. Scene counts come from the events stored in the frames of the range.");
     private static readonly QueryParameter Model = new("model", "string", "The model to run (a file name in Inference:ModelsDirectory); default Inference:DefaultModel.");
 
     private static readonly QueryParameter Boxes = new("boxes", "boolean", "false: the picture without boxes drawn, for a viewer that draws them itself (default true).");
@@ -57,7 +59,7 @@ public static class ApiDocumentation
         ["StreamEvents"] = ([Cameras, .. EventSubscription], [400, 404]),
         ["StreamEventsWebSocket"] = ([Cameras, .. EventSubscription], [400, 404]),
         ["GetCameraEventHistory"] = ([From, To, Type, Zone, EventLimit], [400, 404]),
-        ["GetDetectionStats"] = ([Cameras, From, To, Bucket], [400, 404]),
+        ["GetDetectionStats"] = ([Cameras, From, To, Bucket, GroupBy], [400, 404]),
         ["DetectImage"] = ([Model, MinScore], [400, 413, 415]),
         ["GetCameraSnapshot"] = ([Boxes], [400, 404, 503]),
         ["GetCameraLiveMjpeg"] = ([Boxes], [400, 404, 503]),

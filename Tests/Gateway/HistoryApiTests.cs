@@ -96,10 +96,36 @@ public sealed class HistoryApiTests(GatewayFixture gateway)
     [InlineData("bucket=-5m")]
     [InlineData("from=noon")]
     [InlineData("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")]
+    [InlineData("groupBy=camera")]
+    [InlineData("groupBy=zones")]
     public async Task Stats_reject_nonsense(string query)
     {
         using var response = await gateway.Viewer.GetAsync($"/api/stats?{query}");
-        await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        if (query.StartsWith("groupBy", StringComparison.Ordinal))
+        {
+            Assert.StartsWith("groupBy", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Stats_by_class_are_the_default_and_by_zone_or_line_another_shape()
+    {
+        // A closed window a little in the past, well inside the capped history: the same frames for every request.
+        var now = DateTimeOffset.UtcNow;
+        var range = $"from={Iso(now.AddSeconds(-15))}&to={Iso(now.AddSeconds(-5))}";
+        var byDefault = await gateway.Viewer.GetFromJsonAsync<JsonElement>($"/api/stats?cameras={GatewayFixture.CameraId}&{range}");
+        var byClass = await gateway.Viewer.GetFromJsonAsync<JsonElement>($"/api/stats?cameras={GatewayFixture.CameraId}&{range}&groupBy=class");
+        Assert.Equal(byDefault.GetProperty("totals").GetRawText(), byClass.GetProperty("totals").GetRawText());
+        Assert.False(byDefault.TryGetProperty("groupBy", out _)); // the class shape is unchanged
+
+        // The fixture camera has no zones or lines: frames are counted, no zone or line is.
+        var byLine = await gateway.Viewer.GetFromJsonAsync<JsonElement>($"/api/stats?cameras={GatewayFixture.CameraId}&{range}&groupBy=line");
+        Assert.Equal("line", byLine.GetProperty("groupBy").GetString());
+        Assert.Empty(byLine.GetProperty("totals").EnumerateObject());
+        Assert.Equal(
+            byClass.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("frames").GetInt64()),
+            byLine.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("frames").GetInt64()));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class OpenApiDocumentTests(GatewayFixture gateway)
         { "/api/detections", "get", ["cameras", "from", "classes", "minScore", "onlyWithDetections"] },
         { "/ws/detections", "get", ["cameras", "from", "classes", "minScore"] },
         { "/api/cameras/{id}/history", "get", ["from", "to", "classes", "limit"] },
-        { "/api/stats", "get", ["cameras", "from", "to", "bucket"] },
+        { "/api/stats", "get", ["cameras", "from", "to", "bucket", "groupBy"] },
         { "/api/cameras/{id}/events", "get", ["from", "types", "zone"] },
         { "/api/events", "get", ["cameras", "from", "types", "zone"] },
         { "/ws/events", "get", ["cameras", "from", "types", "zone"] },

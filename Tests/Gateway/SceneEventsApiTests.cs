@@ -156,6 +156,43 @@ public sealed class SceneEventsApiTests(SceneEventsFixture scene) : IClassFixtur
     }
 
     [Fact]
+    public async Task Stats_by_line_and_by_zone_count_the_stored_events_of_the_range()
+    {
+        // A closed range (ending a little in the past, so no frame of it is still being stored): stats and the event
+        // history read the same frames.
+        var now = DateTimeOffset.UtcNow;
+        var range = $"from={Iso(now.AddHours(-1))}&to={Iso(now.AddSeconds(-5))}";
+        var events = await HistoryAsync("&" + range);
+        var crossings = events.Where(e => e.GetProperty("type").GetString() == "line.cross").ToList();
+        Assert.NotEmpty(crossings);
+
+        var lines = await scene.Viewer.GetFromJsonAsync<JsonElement>($"/api/stats?cameras={Camera}&{range}&groupBy=line&bucket=5m");
+        Assert.Equal("line", lines.GetProperty("groupBy").GetString());
+        var middle = lines.GetProperty("totals").GetProperty($"{Camera}/middle");
+        Assert.Equal(crossings.Count(e => e.GetProperty("direction").GetString() == "in"), middle.GetProperty("in").GetInt64());
+        Assert.Equal(crossings.Count(e => e.GetProperty("direction").GetString() == "out"), middle.GetProperty("out").GetInt64());
+        Assert.Equal(crossings.Count, lines.GetProperty("buckets").EnumerateArray()
+            .Sum(b => b.GetProperty("counts").TryGetProperty($"{Camera}/middle", out var c) ? c.GetProperty("in").GetInt64() + c.GetProperty("out").GetInt64() : 0));
+        foreach (var label in crossings.Select(e => e.GetProperty("label").GetString()!).Distinct())
+        {
+            var ofClass = middle.GetProperty("classes").GetProperty(label);
+            Assert.Equal(crossings.Count(e => e.GetProperty("label").GetString() == label), ofClass.GetProperty("in").GetInt64() + ofClass.GetProperty("out").GetInt64());
+        }
+
+        var zones = await scene.Viewer.GetFromJsonAsync<JsonElement>($"/api/stats?cameras={Camera}&{range}&groupBy=zone&bucket=5m");
+        var all = zones.GetProperty("totals").GetProperty($"{Camera}/all");
+        var exits = events.Where(e => e.GetProperty("type").GetString() == "zone.exit").ToList();
+        Assert.Equal(events.Count(e => e.GetProperty("type").GetString() == "zone.enter"), all.GetProperty("enter").GetInt64());
+        Assert.Equal(exits.Count, all.GetProperty("exit").GetInt64());
+        if (exits.Count > 0)
+        {
+            Assert.Equal(exits.Average(e => e.GetProperty("dwellSeconds").GetDouble()), all.GetProperty("meanDwellSeconds").GetDouble(), 3);
+        }
+
+        Assert.False(zones.GetProperty("totals").TryGetProperty($"{Camera}/middle", out _), "a line is no zone");
+    }
+
+    [Fact]
     public async Task The_websocket_sends_each_event_the_type_filter_keeps()
     {
         var stored = await HistoryAsync("&type=line.cross");
@@ -172,6 +209,8 @@ public sealed class SceneEventsApiTests(SceneEventsFixture scene) : IClassFixtur
         Assert.Equal(stored.Select(Key), received.Select(Key));
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
     }
+
+    private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
 
     private static (long Position, int Index) Key(JsonElement e) => (Position(e), e.GetProperty("index").GetInt32());
 
