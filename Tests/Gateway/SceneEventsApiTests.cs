@@ -193,6 +193,45 @@ public sealed class SceneEventsApiTests(SceneEventsFixture scene) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_cameras_tracking_settings_reach_its_tracker_and_an_edit_applies_while_it_runs()
+    {
+        // A second camera on the demo video whose newTrackScore no detection reaches: objects are detected, none tracked.
+        const string id = "untracked";
+        using var admin = new HttpClient { BaseAddress = scene.Service.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", GatewayFixture.AdminKey);
+        using (var created = await admin.PostAsJsonAsync("/api/cameras",
+            new { id, url = Models.ShippedModel.RepoFile("models/demo.mp4"), fps = 5, tracking = new { newTrackScore = 1.0 } }))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        try
+        {
+            var untracked = await Support.Eventually.UntilAsync(
+                () => FramesAsync(id, "0"), frames => frames.Count >= 6, Timeout, $"frames of {id}");
+            Assert.NotEmpty(untracked.SelectMany(Detections));
+            Assert.All(untracked.SelectMany(Detections), d => Assert.Equal(JsonValueKind.Null, d.GetProperty("trackId").ValueKind));
+
+            // Back to the silo's settings on the running camera (no restart: the same epoch): its objects get track ids.
+            var epoch = untracked[^1].GetProperty("frame").GetProperty("epoch").GetInt64();
+            var edited = untracked[^1].GetProperty("position").GetString()!;
+            using (var patched = await admin.PatchAsJsonAsync($"/api/cameras/{id}", new { tracking = new { } }))
+            {
+                Assert.True(patched.IsSuccessStatusCode, await patched.Content.ReadAsStringAsync());
+            }
+
+            var tracked = await Support.Eventually.UntilAsync(
+                () => FramesAsync(id, edited), frames => frames.SelectMany(Detections).Any(d => d.GetProperty("trackId").ValueKind == JsonValueKind.Number),
+                Timeout, $"tracked objects on {id} after its edit");
+            Assert.All(tracked, f => Assert.Equal(epoch, f.GetProperty("frame").GetProperty("epoch").GetInt64()));
+        }
+        finally
+        {
+            using var deleted = await admin.DeleteAsync($"/api/cameras/{id}");
+        }
+    }
+
+    [Fact]
     public async Task The_websocket_sends_each_event_the_type_filter_keeps()
     {
         var stored = await HistoryAsync("&type=line.cross");
@@ -208,6 +247,16 @@ public sealed class SceneEventsApiTests(SceneEventsFixture scene) : IClassFixtur
 
         Assert.Equal(stored.Select(Key), received.Select(Key));
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+    }
+
+    private static IEnumerable<JsonElement> Detections(JsonElement entry) => entry.GetProperty("frame").GetProperty("detections").EnumerateArray();
+
+    // The camera's stored frames after a position (an SSE cursor; the history query is by time).
+    private async Task<List<JsonElement>> FramesAsync(string camera, string after)
+    {
+        var frames = await scene.Viewer.GetFromJsonAsync<JsonElement>($"/api/cameras/{camera}/history?limit=10000");
+        var cursor = long.Parse(after, CultureInfo.InvariantCulture);
+        return [.. frames.EnumerateArray().Where(f => long.Parse(f.GetProperty("position").GetString()!, CultureInfo.InvariantCulture) > cursor).Select(f => f.Clone())];
     }
 
     private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
