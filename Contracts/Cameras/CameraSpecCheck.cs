@@ -1,6 +1,6 @@
 namespace VideoAnalytics.Contracts.Cameras;
 
-/// <summary>What <see cref="ICameraSpecCheckGrain.CheckAsync"/> found: each error is fit for a 400 naming its field.</summary>
+/// <summary>What <see cref="ICameraSpecCheckGrain.CheckAsync(string?, string, TrackingSpec?)"/> found: each error is fit for a 400 naming its field.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CameraSpecCheck
 {

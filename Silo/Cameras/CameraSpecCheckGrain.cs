@@ -19,7 +19,9 @@ public sealed class CameraSpecCheckGrain(
     ModelCatalog models, InferenceHost inference, IOptions<CameraOptions> cameraOptions, IOptions<InferenceOptions> inferenceOptions)
     : Grain, ICameraSpecCheckGrain
 {
-    public Task<CameraSpecCheck> CheckAsync(string? url, string model, TrackingSpec? tracking = null)
+    public Task<CameraSpecCheck> CheckAsync(string? url, string model) => CheckAsync(url, model, null);
+
+    public Task<CameraSpecCheck> CheckAsync(string? url, string model, TrackingSpec? tracking)
     {
         ArgumentNullException.ThrowIfNull(model);
         string? urlError = null;
