@@ -44,10 +44,15 @@ public sealed record CameraSpec
     [Id(8)]
     public IReadOnlyList<LineSpec> Lines { get; init; } = [];
 
+    /// <summary>The camera's own tracker thresholds; null (or a field left null) is the silo's <c>Inference:Tracking:*</c>.</summary>
+    [Id(9)]
+    public TrackingSpec? Tracking { get; init; }
+
     /// <summary>Value equality including the class list (records compare lists by reference).</summary>
     public bool SameAs(CameraSpec? other) =>
         other is not null && Id == other.Id && Url == other.Url && Fps.Equals(other.Fps) && Model == other.Model
         && MinScore.Equals(other.MinScore) && Enabled == other.Enabled && Classes.SequenceEqual(other.Classes)
         && Zones.Count == other.Zones.Count && Zones.Zip(other.Zones).All(z => z.First.SameAs(z.Second))
-        && Lines.Count == other.Lines.Count && Lines.Zip(other.Lines).All(l => l.First.SameAs(l.Second));
+        && Lines.Count == other.Lines.Count && Lines.Zip(other.Lines).All(l => l.First.SameAs(l.Second))
+        && Equals(Tracking, other.Tracking);
 }

@@ -14,6 +14,15 @@ public interface ICameraSpecCheckGrain : IGrainWithIntegerKey
     /// The verdict on <paramref name="url"/> (null: not checked) and <paramref name="model"/>, with the model's class
     /// labels when it can be loaded.
     /// </summary>
+    /// <remarks>Kept beside the overload with tracker settings so that a gateway of the previous release, which calls
+    /// this one, still gets its answer from an upgraded silo during a rolling upgrade.</remarks>
     [ReadOnly]
     Task<CameraSpecCheck> CheckAsync(string? url, string model);
+
+    /// <summary>
+    /// The same verdicts, and on <paramref name="tracking"/> merged with the silo's tracker settings (null: the silo's
+    /// own, nothing to check).
+    /// </summary>
+    [ReadOnly]
+    Task<CameraSpecCheck> CheckAsync(string? url, string model, TrackingSpec? tracking);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using VideoAnalytics.Gateway.Cameras;
 
 namespace VideoAnalytics.Gateway.Apis;
 
@@ -29,6 +30,8 @@ public static class ApiDocumentation
     private static readonly QueryParameter Cameras = new("cameras", "string", "Comma-separated camera ids; all cameras when omitted.");
     private static readonly QueryParameter Limit = new("limit", "integer", "At most this many frames, 1..10000 (default 100).");
     private static readonly QueryParameter Bucket = new("bucket", "string", "Bucket length: 10s, 60s, 5m, 1h (default 60s; at most 1440 buckets).");
+    private static readonly QueryParameter GroupBy = new("groupBy", "string",
+        "class (default): detections per class; line: line crossings in/out per line (camera/name), also per class; zone: zone entries, exits and the exits' mean dwell per zone (camera/name), also per class. Scene counts come from the events stored in the frames of the range.");
     private static readonly QueryParameter Model = new("model", "string", "The model to run (a file name in Inference:ModelsDirectory); default Inference:DefaultModel.");
 
     private static readonly QueryParameter Boxes = new("boxes", "boolean", "false: the picture without boxes drawn, for a viewer that draws them itself (default true).");
@@ -56,11 +59,35 @@ public static class ApiDocumentation
         ["StreamEvents"] = ([Cameras, .. EventSubscription], [400, 404]),
         ["StreamEventsWebSocket"] = ([Cameras, .. EventSubscription], [400, 404]),
         ["GetCameraEventHistory"] = ([From, To, Type, Zone, EventLimit], [400, 404]),
-        ["GetDetectionStats"] = ([Cameras, From, To, Bucket], [400, 404]),
+        ["GetDetectionStats"] = ([Cameras, From, To, Bucket, GroupBy], [400, 404]),
         ["DetectImage"] = ([Model, MinScore], [400, 413, 415]),
         ["GetCameraSnapshot"] = ([Boxes], [400, 404, 503]),
         ["GetCameraLiveMjpeg"] = ([Boxes], [400, 404, 503]),
     };
+
+    /// <summary>
+    /// The camera body's <c>tracking</c> object (<see cref="TrackingRequest"/>), field → meaning, range and the silo
+    /// setting a field left out (or null) falls back to. Kept beside the query table: the same need, a body's fields
+    /// whose ranges a 400 names (<c>tracking.matchCost</c>) described where the generator sees only their types.
+    /// </summary>
+    private static readonly Dictionary<string, string> TrackingFields = new(StringComparer.Ordinal)
+    {
+        ["highScore"] = "Detections scoring at least this take part in the first association; 0..1, at least lowScore (silo: Inference:Tracking:HighScore, 0.5).",
+        ["lowScore"] = "Detections scoring at least this (below highScore) only continue tracks; 0..1 (silo: LowScore, 0.1).",
+        ["newTrackScore"] = "An unmatched detection starts a track only when it scores at least this; highScore..1 (silo: NewTrackScore, 0.6).",
+        ["matchCost"] = "Largest cost 1 − IoU·score at which a confirmed or lost track takes a high detection; 0..1 (silo: MatchCost, 0.8).",
+        ["lowMatchCost"] = "Largest cost 1 − IoU at which a track takes a low detection; 0..1 (silo: LowMatchCost, 0.5).",
+        ["tentativeMatchCost"] = "Largest cost 1 − IoU·score at which a not yet confirmed track takes a high detection; 0..1 (silo: TentativeMatchCost, 0.7).",
+        ["boxBuffer"] = "Boxes are widened by this fraction of their size on every side before IoU is taken; 0..5 (silo: BoxBuffer, 1.0).",
+        ["lostTakeLowScores"] = "Whether lost tracks may take low-score detections (silo: LostTakeLowScores, true).",
+        ["trackBuffer"] = "Frames a lost track is kept at 30 fps, scaled to the camera's fps; whole, 1..10000 (silo: TrackBuffer, 30).",
+        ["confirmHits"] = "Consecutive matched frames after which a track is confirmed and its detections get its trackId; whole, 1..100 (silo: ConfirmHits, 2).",
+    };
+
+    private const string TrackingDescription =
+        "The camera's own object-tracker settings; each field left out or null is the silo's (Inference:Tracking:*). Sent on PATCH it replaces the "
+        + "camera's tracking object as a whole ({} goes back to the silo's for every field); an edit applies to the running camera from its next "
+        + "frame, keeping its tracks and their ids.";
 
     private static readonly Dictionary<int, string> Reasons = new()
     {
@@ -76,7 +103,24 @@ public static class ApiDocumentation
     public static OpenApiOptions AddApiDocumentation(this OpenApiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.AddOperationTransformer(TransformAsync);
+        return options.AddOperationTransformer(TransformAsync).AddSchemaTransformer(DescribeTracking);
+    }
+
+    private static Task DescribeTracking(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type == typeof(TrackingRequest))
+        {
+            schema.Description = TrackingDescription;
+            foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+            {
+                if (TrackingFields.TryGetValue(name, out var description) && property is OpenApiSchema described)
+                {
+                    described.Description = description;
+                }
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     private static async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

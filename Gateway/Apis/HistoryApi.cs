@@ -6,7 +6,10 @@ using VideoAnalytics.Gateway.Subscriptions;
 
 namespace VideoAnalytics.Gateway.Apis;
 
-/// <summary>Stored detections: one camera's frames in a time range, and per-class counts per time bucket for dashboards.</summary>
+/// <summary>
+/// Stored detections: one camera's frames in a time range, and per-class counts per time bucket for dashboards, or
+/// per zone or line from the scene events the frames carry.
+/// </summary>
 public static class HistoryApi
 {
     /// <summary>More buckets than this would be a chart nobody can read and a response nobody wants.</summary>
@@ -25,7 +28,7 @@ public static class HistoryApi
             .RequireAuthorization(GatewayPolicies.Viewer);
         endpoints.MapGet("/api/stats", StatsAsync)
             .WithTags("History").WithName("GetDetectionStats")
-            .WithSummary("Detections per class per time bucket (?cameras=a,b&from=&to=&bucket=60s; default all cameras, the last hour, 60 s buckets).")
+            .WithSummary("Detections per class per time bucket (?cameras=a,b&from=&to=&bucket=60s; default all cameras, the last hour, 60 s buckets); ?groupBy=line: line crossings in/out per line, ?groupBy=zone: zone entries, exits and mean dwell per zone, from the stored scene events.")
             .RequireAuthorization(GatewayPolicies.Viewer);
         return endpoints;
     }
@@ -76,7 +79,7 @@ public static class HistoryApi
         return TypedResults.Ok(kept.ToArray());
     }
 
-    private static async Task<Results<Ok<DetectionStats>, ProblemHttpResult>> StatsAsync(
+    private static async Task<Results<Ok<DetectionStats>, Ok<SceneStats<LineTally>>, Ok<SceneStats<ZoneTally>>, ProblemHttpResult>> StatsAsync(
         HttpContext context, ICameraRegistry registry, IDetectionStreams streams, TimeProvider clock)
     {
         var query = context.Request.Query;
@@ -85,6 +88,16 @@ public static class HistoryApi
             || !QueryValues.TryTime(query, "from", to - TimeSpan.FromHours(1), out var from, out error))
         {
             return Problems.BadRequest(error!);
+        }
+
+        var groupBy = query["groupBy"].ToString().ToLowerInvariant();
+        if (groupBy.Length == 0)
+        {
+            groupBy = "class"; // what /api/stats always returned
+        }
+        else if (groupBy is not ("class" or "zone" or "line"))
+        {
+            return Problems.BadRequest($"groupBy must be class, zone or line, not '{query["groupBy"]}'");
         }
 
         var bucketText = query["bucket"].ToString();
@@ -117,6 +130,20 @@ public static class HistoryApi
         }
 
         var cameras = requested.Count > 0 ? requested.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() : [.. known.Order(StringComparer.Ordinal)];
+        if (groupBy != "class")
+        {
+            var scene = new SceneStatsBuilder(groupBy, count);
+            foreach (var camera in cameras)
+            {
+                foreach (var entry in await streams.RangeAsync(camera, from, to, MaxFramesScanned, context.RequestAborted))
+                {
+                    scene.Add(camera, entry.Frame, Math.Min(count - 1, (entry.Frame.Timestamp - from).Ticks / bucket.Ticks));
+                }
+            }
+
+            return groupBy == "line" ? TypedResults.Ok(scene.Lines(from, to, bucket, cameras)) : TypedResults.Ok(scene.Zones(from, to, bucket, cameras));
+        }
+
         var frames = new long[count];
         var counts = new Dictionary<string, long>[count];
         var totals = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using VideoAnalytics.Contracts.Analytics;
+using VideoAnalytics.Contracts.Cameras;
 
 namespace VideoAnalytics.Gateway.Cameras;
 
@@ -24,6 +25,40 @@ public sealed record CameraRequest
 
     /// <summary>Replaces the camera's counting lines, like <see cref="Zones"/>.</summary>
     public IReadOnlyList<LineRequest>? Lines { get; init; }
+
+    /// <summary>
+    /// Replaces the camera's tracker settings as a whole (absent or null keeps them on PATCH; <c>{}</c> goes back to
+    /// the silo's for every field).
+    /// </summary>
+    public TrackingRequest? Tracking { get; init; }
+}
+
+/// <summary>
+/// The tracker settings as sent (<see cref="TrackingSpec"/>'s fields, each optional). The frame counts are read as
+/// numbers and checked to be whole by the validator, so that <c>2.5</c> is a 400 naming <c>tracking.confirmHits</c>
+/// rather than a body that does not parse.
+/// </summary>
+public sealed record TrackingRequest
+{
+    public double? HighScore { get; init; }
+
+    public double? LowScore { get; init; }
+
+    public double? NewTrackScore { get; init; }
+
+    public double? MatchCost { get; init; }
+
+    public double? LowMatchCost { get; init; }
+
+    public double? TentativeMatchCost { get; init; }
+
+    public double? BoxBuffer { get; init; }
+
+    public bool? LostTakeLowScores { get; init; }
+
+    public double? TrackBuffer { get; init; }
+
+    public double? ConfirmHits { get; init; }
 }
 
 /// <summary>A zone as sent: <c>{"name", "polygon": [[x, y], …], "classes"?, "point"?}</c>, checked by the validator.</summary>

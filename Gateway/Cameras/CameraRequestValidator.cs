@@ -34,7 +34,10 @@ public sealed partial class CameraRequestValidator(IGrainFactory grains)
 
         var url = request.Url ?? existing?.Url;
         var model = request.Model ?? existing?.Model ?? CameraSpec.DefaultModel;
-        var check = await grains.GetGrain<ICameraSpecCheckGrain>(0).CheckAsync(string.IsNullOrWhiteSpace(url) ? null : url, model);
+        var tracking = request.Tracking is { } trackingRequest ? ToTracking(trackingRequest, errors) : existing?.Tracking;
+        TrackingRules.Validate(tracking, errors);
+        var check = await grains.GetGrain<ICameraSpecCheckGrain>(0).CheckAsync(
+            string.IsNullOrWhiteSpace(url) ? null : url, model, errors.Keys.Any(k => k.StartsWith(TrackingRules.Field, StringComparison.Ordinal)) ? null : tracking);
         if (string.IsNullOrWhiteSpace(url))
         {
             errors["url"] = ["url is required"];
@@ -77,6 +80,10 @@ public sealed partial class CameraRequestValidator(IGrainFactory grains)
         var zones = request.Zones is { } zoneRequests ? ToZones(zoneRequests, errors) : existing?.Zones ?? [];
         var lines = request.Lines is { } lineRequests ? ToLines(lineRequests, errors) : existing?.Lines ?? [];
         SceneRules.Validate(zones, lines, labels, classes, errors);
+        foreach (var (field, message) in check.TrackingErrors ?? new Dictionary<string, string>())
+        {
+            errors.TryAdd(field, [message]);
+        }
 
         if (errors.Count > 0)
         {
@@ -94,7 +101,44 @@ public sealed partial class CameraRequestValidator(IGrainFactory grains)
             Enabled = request.Enabled ?? existing?.Enabled ?? true,
             Zones = zones,
             Lines = lines,
+            Tracking = tracking,
         }, errors);
+    }
+
+    // Whole frame counts, or an error naming the field; an object that sets nothing is no settings at all (null), so
+    // a camera sent {} reads back like one that never had any.
+    private static TrackingSpec? ToTracking(TrackingRequest request, Dictionary<string, string[]> errors)
+    {
+        var spec = new TrackingSpec
+        {
+            HighScore = request.HighScore,
+            LowScore = request.LowScore,
+            NewTrackScore = request.NewTrackScore,
+            MatchCost = request.MatchCost,
+            LowMatchCost = request.LowMatchCost,
+            TentativeMatchCost = request.TentativeMatchCost,
+            BoxBuffer = request.BoxBuffer,
+            LostTakeLowScores = request.LostTakeLowScores,
+            TrackBuffer = Whole(request.TrackBuffer, "trackBuffer", errors),
+            ConfirmHits = Whole(request.ConfirmHits, "confirmHits", errors),
+        };
+        return spec.IsEmpty() ? null : spec;
+    }
+
+    private static int? Whole(double? value, string name, Dictionary<string, string[]> errors)
+    {
+        if (value is not { } v)
+        {
+            return null;
+        }
+
+        if (Math.Floor(v) == v && v >= int.MinValue && v <= int.MaxValue)
+        {
+            return (int)v;
+        }
+
+        errors[TrackingRules.Name(name)] = [$"{name} must be a whole number of frames"];
+        return null;
     }
 
     // The request's shapes (points as [x, y] pairs) become specs; what the shape itself gets wrong is reported here,

@@ -24,6 +24,9 @@ public sealed record CameraView
 
     public IReadOnlyList<LineSpec> Lines { get; init; } = [];
 
+    /// <summary>The camera's own tracker settings as set (null fields, or null: the silo's <c>Inference:Tracking:*</c>).</summary>
+    public TrackingSpec? Tracking { get; init; }
+
     /// <summary>Objects in each zone now by class, and each line's crossings by direction since the capture started.</summary>
     public SceneCounts Scene { get; init; } = SceneCounts.Empty;
 
@@ -69,6 +72,7 @@ public sealed record CameraView
             Enabled = spec.Enabled,
             Zones = spec.Zones,
             Lines = spec.Lines,
+            Tracking = spec.Tracking,
             Scene = streaming ? status?.Scene ?? SceneCounts.Empty : SceneCounts.Empty,
             State = state,
             LastError = spec.Enabled && UrlRedaction.Redact(status?.LastError) is { Length: > 0 } error ? error : null,

@@ -31,7 +31,7 @@ public sealed class ObjectTracker
     private const int S = BoxKalmanFilter.StateSize;
     private const int C = BoxKalmanFilter.CovarianceSize;
 
-    private readonly TrackerOptions _options;
+    private TrackerOptions _options;
     private int _lostFrames;
     private double _fps;
     private readonly int _maxDetections;
@@ -105,6 +105,27 @@ public sealed class ObjectTracker
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _fps = value;
             _lostFrames = _options.LostFrames(value);
+        }
+    }
+
+    /// <summary>
+    /// The thresholds; setting them (a camera's tracker settings were edited) applies them from the next frame on and
+    /// keeps every track and its id, so an edit neither ends the objects' tracks nor gives an id a second meaning.
+    /// An invalid value throws <see cref="ArgumentException"/> naming it, and the tracker keeps its settings.
+    /// </summary>
+    public TrackerOptions Options
+    {
+        get => _options;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Validate() is { } error)
+            {
+                throw new ArgumentException(error, nameof(value));
+            }
+
+            _options = value;
+            _lostFrames = value.LostFrames(_fps);
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Silo.Inference;
+using VideoAnalytics.Silo.Pipeline;
 
 namespace VideoAnalytics.Silo.Cameras;
 
@@ -14,10 +15,13 @@ namespace VideoAnalytics.Silo.Cameras;
 /// <remarks>A model the catalog has not loaded yet is loaded in the turn (once per model; then served from memory),
 /// as the detect grain does: the load is what tells whether the file is a usable model.</remarks>
 [StatelessWorker]
-public sealed class CameraSpecCheckGrain(ModelCatalog models, InferenceHost inference, IOptions<CameraOptions> cameraOptions)
+public sealed class CameraSpecCheckGrain(
+    ModelCatalog models, InferenceHost inference, IOptions<CameraOptions> cameraOptions, IOptions<InferenceOptions> inferenceOptions)
     : Grain, ICameraSpecCheckGrain
 {
-    public Task<CameraSpecCheck> CheckAsync(string? url, string model)
+    public Task<CameraSpecCheck> CheckAsync(string? url, string model) => CheckAsync(url, model, null);
+
+    public Task<CameraSpecCheck> CheckAsync(string? url, string model, TrackingSpec? tracking)
     {
         ArgumentNullException.ThrowIfNull(model);
         string? urlError = null;
@@ -27,8 +31,9 @@ public sealed class CameraSpecCheckGrain(ModelCatalog models, InferenceHost infe
             urlError = source.IsValid ? null : source.Error;
         }
 
+        var trackingErrors = CameraTracking.Check(inferenceOptions.Value.Tracking, tracking);
         return Task.FromResult(models.TryGet(model, inference.PrimaryDevice, out var detector, out var modelError)
-            ? new CameraSpecCheck { UrlError = urlError, Labels = detector!.Model.Labels }
-            : new CameraSpecCheck { UrlError = urlError, ModelError = modelError ?? $"model '{model}' cannot be used" });
+            ? new CameraSpecCheck { UrlError = urlError, Labels = detector!.Model.Labels, TrackingErrors = trackingErrors }
+            : new CameraSpecCheck { UrlError = urlError, ModelError = modelError ?? $"model '{model}' cannot be used", TrackingErrors = trackingErrors });
     }
 }

@@ -120,6 +120,11 @@ public sealed partial class InferenceWorker : IDisposable
     public FrameSlot Attach(CameraSpec spec)
     {
         var slot = new FrameSlot(spec, _ => _signal.Set(), _options.Tracking) { Device = Key == Device.ToString() ? Key : $"{Device} (fallback for {Key})" };
+        if (slot.TrackingError is { } trackingError)
+        {
+            LogTrackingRefused(spec.Id, trackingError);
+        }
+
         lock (_slotsGate)
         {
             _slots = [.. _slots, slot];
@@ -368,8 +373,13 @@ public sealed partial class InferenceWorker : IDisposable
     /// detector returns them) and returns those detections; their ids are in <see cref="FrameSlot.TrackIds"/>.
     /// Allocates only when a frame has more candidates than any before it.
     /// </summary>
-    private static ReadOnlySpan<Detection> Track(FrameSlot slot, CameraSpec spec, ReadOnlySpan<Detection> detections, IReadOnlyList<string> labels)
+    private ReadOnlySpan<Detection> Track(FrameSlot slot, CameraSpec spec, ReadOnlySpan<Detection> detections, IReadOnlyList<string> labels)
     {
+        if (slot.RefreshTracking(spec) && slot.TrackingError is { } trackingError)
+        {
+            LogTrackingRefused(slot.CameraId, trackingError);
+        }
+
         var tracker = slot.Tracker;
         if (tracker.Fps != spec.Fps)
         {
@@ -480,6 +490,9 @@ public sealed partial class InferenceWorker : IDisposable
 
     [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "Frames for model {Model} dropped: {Reason}")]
     private partial void LogModelUnavailable(string model, string reason);
+
+    [LoggerMessage(EventId = 2504, Level = LogLevel.Warning, Message = "Camera {Camera}: its tracker settings do not fit this silo's Inference:Tracking ({Reason}); the silo's settings are used")]
+    private partial void LogTrackingRefused(string camera, string reason);
 
     [LoggerMessage(EventId = 2503, Level = LogLevel.Warning, Message = "Publishing a frame of camera {Camera} failed: {Reason}")]
     private partial void LogPublishFailed(string camera, string reason);

@@ -25,17 +25,22 @@ public sealed class FrameSlot
 
     private CameraSpec _spec;
     private CameraSpec _sceneOf;
+    private readonly TrackerOptions _trackingDefaults;
+    private TrackingSpec? _trackingOf;
     private SceneCounts _sceneCounts = SceneCounts.Empty;
 
     /// <param name="spec">The camera.</param>
     /// <param name="onOffered">Called when a frame becomes pending where none was.</param>
-    /// <param name="tracking">The camera's tracker settings (defaults when null).</param>
+    /// <param name="tracking">The silo's tracker settings (<c>Inference:Tracking</c>; built-in defaults when null), which
+    /// the camera's own (<see cref="CameraSpec.Tracking"/>) override field by field.</param>
     public FrameSlot(CameraSpec spec, Action<FrameSlot> onOffered, TrackerOptions? tracking = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
         _onOffered = onOffered;
-        Tracking = tracking ?? TrackerOptions.Default;
+        _trackingDefaults = tracking ?? TrackerOptions.Default;
+        _trackingOf = spec.Tracking;
+        (Tracking, TrackingError) = ResolveTracking(spec.Tracking);
         Tracker = new ObjectTracker(Tracking, spec.Fps);
         Scene = new SceneAnalyzer(spec.Id, Tracker.LostFrames);
         Scene.Configure(spec.Zones, spec.Lines);
@@ -101,8 +106,39 @@ public sealed class FrameSlot
         return true;
     }
 
-    /// <summary>The settings <see cref="Tracker"/> runs with.</summary>
-    internal TrackerOptions Tracking { get; }
+    /// <summary>The settings <see cref="Tracker"/> runs with: the camera's over the silo's.</summary>
+    internal TrackerOptions Tracking { get; private set; }
+
+    /// <summary>
+    /// Why the camera's tracker settings could not be used with this silo's (then the silo's own run), or null. The
+    /// gateway refuses such settings against the silo that checks them; this is for a silo configured otherwise.
+    /// </summary>
+    internal string? TrackingError { get; private set; }
+
+    /// <summary>
+    /// Brings <see cref="Tracker"/> up to the camera's current tracker settings (an operator's edit); worker thread
+    /// only. The tracker keeps its tracks and ids (<see cref="ObjectTracker.Options"/>). True when they changed.
+    /// </summary>
+    internal bool RefreshTracking(CameraSpec spec)
+    {
+        // By value: an edit arrives as a new spec (through the registry, often from another process) whose settings
+        // are equal, not the same object, when the operator changed something else.
+        if (Equals(spec.Tracking, _trackingOf))
+        {
+            return false;
+        }
+
+        _trackingOf = spec.Tracking;
+        (Tracking, TrackingError) = ResolveTracking(spec.Tracking);
+        Tracker.Options = Tracking;
+        return true;
+    }
+
+    private (TrackerOptions Options, string? Error) ResolveTracking(TrackingSpec? spec)
+    {
+        var resolved = CameraTracking.Resolve(_trackingDefaults, spec);
+        return resolved.Validate() is { } error ? (_trackingDefaults, error) : (resolved, null);
+    }
 
     /// <summary>Worker-thread scratch for the tracker's input and output, grown only by a larger frame than any before.</summary>
     internal Detection[] TrackInput { get; set; } = new Detection[64];

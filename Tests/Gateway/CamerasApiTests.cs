@@ -56,6 +56,22 @@ public sealed class CamerasApiTests(GatewayFixture gateway)
         { """{"id":"x1","url":"CLIP","minScore":-0.1}""", "minScore" },
         { """{"id":"x1","url":"CLIP","model":"no-such-model"}""", "model" },
         { """{"id":"x1","url":"CLIP","classes":["zebra"]}""", "classes" },
+        { """{"id":"x1","url":"CLIP","tracking":{"highScore":1.5}}""", "tracking.highScore" },
+        { """{"id":"x1","url":"CLIP","tracking":{"lowScore":-0.1}}""", "tracking.lowScore" },
+        { """{"id":"x1","url":"CLIP","tracking":{"newTrackScore":2}}""", "tracking.newTrackScore" },
+        { """{"id":"x1","url":"CLIP","tracking":{"matchCost":1.1}}""", "tracking.matchCost" },
+        { """{"id":"x1","url":"CLIP","tracking":{"lowMatchCost":-1}}""", "tracking.lowMatchCost" },
+        { """{"id":"x1","url":"CLIP","tracking":{"tentativeMatchCost":7}}""", "tracking.tentativeMatchCost" },
+        { """{"id":"x1","url":"CLIP","tracking":{"boxBuffer":6}}""", "tracking.boxBuffer" },
+        { """{"id":"x1","url":"CLIP","tracking":{"trackBuffer":0}}""", "tracking.trackBuffer" },
+        { """{"id":"x1","url":"CLIP","tracking":{"trackBuffer":2.5}}""", "tracking.trackBuffer" },
+        { """{"id":"x1","url":"CLIP","tracking":{"confirmHits":101}}""", "tracking.confirmHits" },
+        { """{"id":"x1","url":"CLIP","tracking":{"confirmHits":1.5}}""", "tracking.confirmHits" },
+        // Out of order among the fields sent, and against the silo's own values for the fields left out (the silo's
+        // low score is 0.1, its new-track score 0.6).
+        { """{"id":"x1","url":"CLIP","tracking":{"lowScore":0.6,"highScore":0.5}}""", "tracking.highScore" },
+        { """{"id":"x1","url":"CLIP","tracking":{"highScore":0.05}}""", "tracking.highScore" },
+        { """{"id":"x1","url":"CLIP","tracking":{"highScore":0.7}}""", "tracking.newTrackScore" },
     };
 
     [Theory]

@@ -96,10 +96,40 @@ public sealed class HistoryApiTests(GatewayFixture gateway)
     [InlineData("bucket=-5m")]
     [InlineData("from=noon")]
     [InlineData("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")]
+    [InlineData("groupBy=camera")]
+    [InlineData("groupBy=zones")]
     public async Task Stats_reject_nonsense(string query)
     {
         using var response = await gateway.Viewer.GetAsync($"/api/stats?{query}");
-        await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        if (query.StartsWith("groupBy", StringComparison.Ordinal))
+        {
+            Assert.StartsWith("groupBy", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Stats_by_class_are_the_default_and_by_zone_or_line_another_shape()
+    {
+        // Shapes, not counts compared across requests: the fixture camera writes 25 frames a second into a history
+        // capped at 200, so any window but the newest seconds loses frames between two requests.
+        var query = $"/api/stats?cameras={GatewayFixture.CameraId}&from={Iso(DateTimeOffset.UtcNow.AddMinutes(-2))}";
+        foreach (var byClass in new[] { query, query + "&groupBy=class", query + "&groupBy=CLASS" })
+        {
+            var stats = await gateway.Viewer.GetFromJsonAsync<JsonElement>(byClass);
+            Assert.False(stats.TryGetProperty("groupBy", out _), byClass); // the shape /api/stats always had
+            Assert.True(stats.GetProperty("totals").GetProperty("b").GetInt64() > 0, byClass);
+        }
+
+        // The fixture camera has no zones or lines: its frames are counted, and no zone or line.
+        foreach (var groupBy in new[] { "line", "zone" })
+        {
+            var stats = await gateway.Viewer.GetFromJsonAsync<JsonElement>($"{query}&groupBy={groupBy}");
+            Assert.Equal(groupBy, stats.GetProperty("groupBy").GetString());
+            Assert.Empty(stats.GetProperty("totals").EnumerateObject());
+            Assert.True(stats.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("frames").GetInt64()) > 0);
+            Assert.All(stats.GetProperty("buckets").EnumerateArray(), b => Assert.Empty(b.GetProperty("counts").EnumerateObject()));
+        }
     }
 
     [Fact]

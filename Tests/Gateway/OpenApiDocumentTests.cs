@@ -13,7 +13,7 @@ public sealed class OpenApiDocumentTests(GatewayFixture gateway)
         { "/api/detections", "get", ["cameras", "from", "classes", "minScore", "onlyWithDetections"] },
         { "/ws/detections", "get", ["cameras", "from", "classes", "minScore"] },
         { "/api/cameras/{id}/history", "get", ["from", "to", "classes", "limit"] },
-        { "/api/stats", "get", ["cameras", "from", "to", "bucket"] },
+        { "/api/stats", "get", ["cameras", "from", "to", "bucket", "groupBy"] },
         { "/api/cameras/{id}/events", "get", ["from", "types", "zone"] },
         { "/api/events", "get", ["cameras", "from", "types", "zone"] },
         { "/ws/events", "get", ["cameras", "from", "types", "zone"] },
@@ -33,6 +33,24 @@ public sealed class OpenApiDocumentTests(GatewayFixture gateway)
         { "/api/detect", "post", [400, 413, 415] },
         { "/api/cameras/{id}/snapshot.jpg", "get", [404, 503] },
     };
+
+    [Fact]
+    public async Task The_camera_body_describes_every_tracking_setting()
+    {
+        var document = await DocumentAsync();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var camera = schemas.GetProperty("CameraRequest").GetProperty("properties");
+        Assert.True(camera.TryGetProperty("tracking", out _), "the camera body lacks tracking");
+        var tracking = schemas.EnumerateObject().Single(s => s.Name.StartsWith("TrackingRequest", StringComparison.Ordinal)).Value;
+        Assert.Contains("Inference:Tracking", tracking.GetProperty("description").GetString(), StringComparison.Ordinal);
+        string[] fields = ["highScore", "lowScore", "newTrackScore", "matchCost", "lowMatchCost", "tentativeMatchCost", "boxBuffer", "lostTakeLowScores", "trackBuffer", "confirmHits"];
+        var properties = tracking.GetProperty("properties");
+        Assert.Equal(fields.Order(StringComparer.Ordinal), properties.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        foreach (var field in fields)
+        {
+            Assert.Contains("silo", properties.GetProperty(field).GetProperty("description").GetString(), StringComparison.Ordinal);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(QueryParameters))]

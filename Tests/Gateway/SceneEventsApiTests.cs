@@ -156,6 +156,82 @@ public sealed class SceneEventsApiTests(SceneEventsFixture scene) : IClassFixtur
     }
 
     [Fact]
+    public async Task Stats_by_line_and_by_zone_count_the_stored_events_of_the_range()
+    {
+        // A closed range (ending a little in the past, so no frame of it is still being stored): stats and the event
+        // history read the same frames.
+        var now = DateTimeOffset.UtcNow;
+        var range = $"from={Iso(now.AddHours(-1))}&to={Iso(now.AddSeconds(-5))}";
+        var events = await HistoryAsync("&" + range);
+        var crossings = events.Where(e => e.GetProperty("type").GetString() == "line.cross").ToList();
+        Assert.NotEmpty(crossings);
+
+        var lines = await scene.Viewer.GetFromJsonAsync<JsonElement>($"/api/stats?cameras={Camera}&{range}&groupBy=line&bucket=5m");
+        Assert.Equal("line", lines.GetProperty("groupBy").GetString());
+        var middle = lines.GetProperty("totals").GetProperty($"{Camera}/middle");
+        Assert.Equal(crossings.Count(e => e.GetProperty("direction").GetString() == "in"), middle.GetProperty("in").GetInt64());
+        Assert.Equal(crossings.Count(e => e.GetProperty("direction").GetString() == "out"), middle.GetProperty("out").GetInt64());
+        Assert.Equal(crossings.Count, lines.GetProperty("buckets").EnumerateArray()
+            .Sum(b => b.GetProperty("counts").TryGetProperty($"{Camera}/middle", out var c) ? c.GetProperty("in").GetInt64() + c.GetProperty("out").GetInt64() : 0));
+        foreach (var label in crossings.Select(e => e.GetProperty("label").GetString()!).Distinct())
+        {
+            var ofClass = middle.GetProperty("classes").GetProperty(label);
+            Assert.Equal(crossings.Count(e => e.GetProperty("label").GetString() == label), ofClass.GetProperty("in").GetInt64() + ofClass.GetProperty("out").GetInt64());
+        }
+
+        var zones = await scene.Viewer.GetFromJsonAsync<JsonElement>($"/api/stats?cameras={Camera}&{range}&groupBy=zone&bucket=5m");
+        var all = zones.GetProperty("totals").GetProperty($"{Camera}/all");
+        var exits = events.Where(e => e.GetProperty("type").GetString() == "zone.exit").ToList();
+        Assert.Equal(events.Count(e => e.GetProperty("type").GetString() == "zone.enter"), all.GetProperty("enter").GetInt64());
+        Assert.Equal(exits.Count, all.GetProperty("exit").GetInt64());
+        if (exits.Count > 0)
+        {
+            Assert.Equal(exits.Average(e => e.GetProperty("dwellSeconds").GetDouble()), all.GetProperty("meanDwellSeconds").GetDouble(), 3);
+        }
+
+        Assert.False(zones.GetProperty("totals").TryGetProperty($"{Camera}/middle", out _), "a line is no zone");
+    }
+
+    [Fact]
+    public async Task A_cameras_tracking_settings_reach_its_tracker_and_an_edit_applies_while_it_runs()
+    {
+        // A second camera on the demo video whose newTrackScore no detection reaches: objects are detected, none tracked.
+        const string id = "untracked";
+        using var admin = new HttpClient { BaseAddress = scene.Service.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", GatewayFixture.AdminKey);
+        using (var created = await admin.PostAsJsonAsync("/api/cameras",
+            new { id, url = Models.ShippedModel.RepoFile("models/demo.mp4"), fps = 5, tracking = new { newTrackScore = 1.0 } }))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        try
+        {
+            var untracked = await Support.Eventually.UntilAsync(
+                () => FramesAsync(id, "0"), frames => frames.Count >= 6, Timeout, $"frames of {id}");
+            Assert.NotEmpty(untracked.SelectMany(Detections));
+            Assert.All(untracked.SelectMany(Detections), d => Assert.Equal(JsonValueKind.Null, d.GetProperty("trackId").ValueKind));
+
+            // Back to the silo's settings on the running camera (no restart: the same epoch): its objects get track ids.
+            var epoch = untracked[^1].GetProperty("frame").GetProperty("epoch").GetInt64();
+            var edited = untracked[^1].GetProperty("position").GetString()!;
+            using (var patched = await admin.PatchAsJsonAsync($"/api/cameras/{id}", new { tracking = new { } }))
+            {
+                Assert.True(patched.IsSuccessStatusCode, await patched.Content.ReadAsStringAsync());
+            }
+
+            var tracked = await Support.Eventually.UntilAsync(
+                () => FramesAsync(id, edited), frames => frames.SelectMany(Detections).Any(d => d.GetProperty("trackId").ValueKind == JsonValueKind.Number),
+                Timeout, $"tracked objects on {id} after its edit");
+            Assert.All(tracked, f => Assert.Equal(epoch, f.GetProperty("frame").GetProperty("epoch").GetInt64()));
+        }
+        finally
+        {
+            using var deleted = await admin.DeleteAsync($"/api/cameras/{id}");
+        }
+    }
+
+    [Fact]
     public async Task The_websocket_sends_each_event_the_type_filter_keeps()
     {
         var stored = await HistoryAsync("&type=line.cross");
@@ -172,6 +248,18 @@ public sealed class SceneEventsApiTests(SceneEventsFixture scene) : IClassFixtur
         Assert.Equal(stored.Select(Key), received.Select(Key));
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
     }
+
+    private static IEnumerable<JsonElement> Detections(JsonElement entry) => entry.GetProperty("frame").GetProperty("detections").EnumerateArray();
+
+    // The camera's stored frames after a position (an SSE cursor; the history query is by time).
+    private async Task<List<JsonElement>> FramesAsync(string camera, string after)
+    {
+        var frames = await scene.Viewer.GetFromJsonAsync<JsonElement>($"/api/cameras/{camera}/history?limit=10000");
+        var cursor = long.Parse(after, CultureInfo.InvariantCulture);
+        return [.. frames.EnumerateArray().Where(f => long.Parse(f.GetProperty("position").GetString()!, CultureInfo.InvariantCulture) > cursor).Select(f => f.Clone())];
+    }
+
+    private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
 
     private static (long Position, int Index) Key(JsonElement e) => (Position(e), e.GetProperty("index").GetInt32());
 

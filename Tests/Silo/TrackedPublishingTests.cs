@@ -72,6 +72,17 @@ public sealed class TrackedPublishingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cameras_own_tracking_settings_are_the_ones_its_frames_are_tracked_with()
+    {
+        // newTrackScore 1: no detection ever scores it, so no track starts and nothing is published with a track id;
+        // the silo's settings (the test above) give most detections one from the first frame on.
+        var spec = new CameraSpec { Id = "untracked", Url = "demo.mp4", Tracking = new TrackingSpec { NewTrackScore = 1 } };
+        var frames = await RunCameraAsync(spec, 6, _ => { });
+        Assert.NotEmpty(frames.SelectMany(f => f.Detections));
+        Assert.All(frames.SelectMany(f => f.Detections), d => Assert.Null(d.TrackId));
+    }
+
+    [Fact]
     public async Task The_cameras_zones_and_lines_count_its_tracked_objects_as_their_trajectories_say()
     {
         // A zone over the whole picture and a line down its middle, drawn top to bottom: its right-hand side (facing

@@ -37,6 +37,22 @@ public sealed class ObjectTrackerTests
     }
 
     [Fact]
+    public void New_settings_apply_from_the_next_frame_keeping_tracks_and_ids_and_bad_ones_are_refused()
+    {
+        var tracker = new ObjectTracker(TrackerOptions.Default, fps: 30);
+        Assert.Equal([1], Step(tracker, Box(Circle, 100, 100)));
+        tracker.Options = TrackerOptions.Default with { ConfirmHits = 3, TrackBuffer = 90 };
+        Assert.Equal(90, tracker.LostFrames); // rescaled at the tracker's fps
+        Assert.Equal([1, 0], Step(tracker, Box(Circle, 104, 100), Box(Square, 600, 300)));
+        Assert.Equal([1, 0], Step(tracker, Box(Circle, 108, 100), Box(Square, 604, 300))); // 2 of 3 hits now
+        Assert.Equal([1, 2], Step(tracker, Box(Circle, 112, 100), Box(Square, 608, 300)));
+
+        var error = Assert.Throws<ArgumentException>(() => tracker.Options = TrackerOptions.Default with { LowScore = 0.9f });
+        Assert.Contains("HighScore", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, tracker.Options.ConfirmHits);
+    }
+
+    [Fact]
     public void Two_objects_of_one_class_crossing_keep_their_ids()
     {
         // Two circles on nearly the same row move towards each other at 12 px/frame, pass through each other (their

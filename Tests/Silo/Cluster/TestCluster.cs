@@ -6,6 +6,7 @@ using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Streams;
 using VideoAnalytics.Tests.Inference;
+using VideoAnalytics.Tests.Models;
 using VideoAnalytics.Tests.Silo.Cameras;
 using VideoAnalytics.Tests.Support;
 using Eventually = VideoAnalytics.Tests.Support.Eventually;
@@ -22,9 +23,11 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly string _directory;
     private readonly string _models;
     private readonly ClusterRedis _connection;
+    private readonly bool _shippedModel;
 
-    private TestCluster(RedisServer redis)
+    private TestCluster(RedisServer redis, bool shippedModel)
     {
+        _shippedModel = shippedModel;
         Redis = redis;
         _directory = Directory.CreateTempSubdirectory("va-cluster-").FullName;
         _models = Path.Combine(_directory, "models");
@@ -58,9 +61,16 @@ internal sealed class TestCluster : IAsyncDisposable
     public ServiceProcess? Gateway { get; private set; }
 
     /// <summary>Starts Redis, the camera, <paramref name="silos"/> silos (silo-1…) and the gateway, all at once.</summary>
-    public static async Task<TestCluster> StartAsync(int silos, bool persistentRedis = false)
+    /// <param name="silos">How many silo processes.</param>
+    /// <param name="persistentRedis">Whether Redis writes its data to disk (to survive its own restart).</param>
+    /// <param name="shippedModel">
+    /// Whether the processes run the shipped model from the repository's <c>models/</c>, which is also a media root
+    /// (cameras on <c>models/demo.mp4</c>), instead of the tiny test model: for tests that need real objects moving
+    /// through a scene, and so real tracks and scene events.
+    /// </param>
+    public static async Task<TestCluster> StartAsync(int silos, bool persistentRedis = false, bool shippedModel = false)
     {
-        var cluster = new TestCluster(persistentRedis ? RedisServer.StartPersistent() : new RedisServer());
+        var cluster = new TestCluster(persistentRedis ? RedisServer.StartPersistent() : new RedisServer(), shippedModel);
         var starting = new List<Task>();
         for (var i = 1; i <= silos; i++)
         {
@@ -183,9 +193,9 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         ["Cluster:Provider"] = "Redis",
         ["Cluster:Redis"] = Redis.Connection,
-        ["Inference:ModelsDirectory"] = _models,
+        ["Inference:ModelsDirectory"] = _shippedModel ? ShippedModel.RepoFile("models") : _models,
         ["Inference:IntraOpThreads"] = "1",
-        ["Cameras:MediaRoots:0"] = _models,
+        ["Cameras:MediaRoots:0"] = _shippedModel ? ShippedModel.RepoFile("models") : _models,
         ["Demo:Enabled"] = "false",
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",

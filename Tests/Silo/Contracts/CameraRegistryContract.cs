@@ -46,6 +46,23 @@ public abstract class CameraRegistryContract
     }
 
     [Fact]
+    public async Task Tracking_settings_are_kept_as_registered()
+    {
+        var registry = await CreateAsync();
+        var spec = Spec("tracked") with { Tracking = new TrackingSpec { ConfirmHits = 4, HighScore = 0.55, LostTakeLowScores = false } };
+        Assert.True(await registry.AddAsync(spec));
+        var read = await registry.GetAsync("tracked");
+        Assert.Equal(spec.Tracking, read!.Tracking);
+        Assert.True(spec.SameAs(read), "the tracking settings read back differ from those registered");
+        Assert.False(spec.SameAs(read with { Tracking = spec.Tracking with { ConfirmHits = 5 } }));
+        Assert.False(spec.SameAs(read with { Tracking = null }));
+        Assert.True(await registry.AddAsync(Spec("plain")));
+        var plain = await registry.GetAsync("plain");
+        Assert.NotNull(plain);
+        Assert.Null(plain.Tracking); // no settings of its own: the silo's
+    }
+
+    [Fact]
     public async Task Changes_are_announced()
     {
         var registry = await CreateAsync();
