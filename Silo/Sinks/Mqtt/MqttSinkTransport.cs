@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -54,6 +55,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
     private readonly MqttClientFactory _factory = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IMqttClient? _client;
+    private string? _certificateRefusal;
     private bool _disposed;
 
     /// <param name="sinkId">The sink's id: names the MQTT client (<c>videoanalytics-{sinkId}</c>).</param>
@@ -217,6 +219,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         }
 
         var client = _factory.CreateMqttClient();
+        _certificateRefusal = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(OperationTimeout);
         try
@@ -224,7 +227,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
             var result = await client.ConnectAsync(ClientOptions(), timeout.Token).ConfigureAwait(false);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
-                throw new SinkDeliveryException(ConnectFailure(Describe(result.ResultCode, result.ReasonString)));
+                throw new SinkDeliveryException(ConnectFailure(Refusal(result)));
             }
 
             // Retained, so a subscriber arriving later learns at once that this publisher is up (the will says when not).
@@ -244,9 +247,9 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         catch (Exception e) when (e is not SinkDeliveryException && IsConnectFailure(e, cancellationToken))
         {
             client.Dispose();
-            var reason = ConnectFailure(timeout.IsCancellationRequested
+            var reason = ConnectFailure(_certificateRefusal ?? (timeout.IsCancellationRequested
                 ? $"no answer within {OperationTimeout.TotalSeconds:0} s"
-                : Describe(e));
+                : Describe(e)));
             LogConnectFailed(_logger, _sinkId, reason);
             throw new SinkDeliveryException(reason, e);
         }
@@ -291,15 +294,16 @@ public sealed partial class MqttSinkTransport : ISinkTransport
             var allowUntrusted = _settings.AllowUntrustedCertificate;
             builder = builder.WithTlsOptions(tls =>
             {
-                tls.UseTls().WithTargetHost(_broker.Host);
-                if (allowUntrusted)
+                // Our own check (the platform's rules, plus the self-signed allowance) so that a refusal can say why.
+                tls.UseTls().WithTargetHost(_broker.Host).WithCertificateValidationHandler(args =>
                 {
                     // A self-signed broker: the chain may end in a root nobody trusts, but the certificate must still be
                     // there and name the host we dialled, so a wrong host is not accepted along with it.
-                    tls.WithCertificateValidationHandler(static args =>
-                        args.Certificate is not null
-                        && (args.SslPolicyErrors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None);
-                }
+                    var tolerated = allowUntrusted ? SslPolicyErrors.RemoteCertificateChainErrors : SslPolicyErrors.None;
+                    var accepted = args.Certificate is not null && (args.SslPolicyErrors & ~tolerated) == SslPolicyErrors.None;
+                    _certificateRefusal = accepted ? null : CertificateRefusal(args.SslPolicyErrors, args.Chain, allowUntrusted);
+                    return accepted;
+                });
             });
         }
 
@@ -356,6 +360,23 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         _client = null;
     }
 
+    private static string CertificateRefusal(SslPolicyErrors errors, X509Chain? chain, bool allowUntrusted)
+    {
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return "the broker sent no TLS certificate";
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            return "the broker's TLS certificate does not name the host in the URL";
+        }
+
+        var statuses = chain is null ? string.Empty : string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
+        return $"the broker's TLS certificate is not trusted ({(statuses.Length > 0 ? statuses : errors.ToString())})"
+            + (allowUntrusted ? string.Empty : "; a self-signed broker needs allowUntrustedCertificate");
+    }
+
     private static bool IsConnectFailure(Exception e, CancellationToken cancellationToken) => e switch
     {
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
@@ -369,6 +390,15 @@ public sealed partial class MqttSinkTransport : ISinkTransport
     private string Redact(string text) =>
         string.IsNullOrEmpty(_broker.Password) ? text : text.Replace(_broker.Password, "***", StringComparison.Ordinal);
 
+    // Brokers answer a wrong password and a missing one alike (mosquitto: NotAuthorized), so the text covers both.
+    private string Refusal(MqttClientConnectResult result) => result.ResultCode switch
+    {
+        MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized => _broker.UserName is null
+            ? $"the broker demands a user name and password ({Describe(result.ResultCode, result.ReasonString)})"
+            : $"the broker refused user '{_broker.UserName}': wrong password, or the user is not allowed ({Describe(result.ResultCode, result.ReasonString)})",
+        _ => $"the broker refused the connection ({Describe(result.ResultCode, result.ReasonString)})",
+    };
+
     private static string Describe<T>(T code, string? reason)
         where T : struct, Enum => string.IsNullOrEmpty(reason) ? code.ToString() : $"{code}: {reason}";
 
@@ -379,9 +409,10 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         var parts = new List<string>();
         for (var current = e; current is not null && parts.Count < 3; current = current.InnerException)
         {
-            if (!string.IsNullOrWhiteSpace(current.Message) && !parts.Exists(p => p.Contains(current.Message, StringComparison.Ordinal)))
+            var text = current.Message.Trim().TrimEnd('.');
+            if (text.Length > 0 && !parts.Exists(p => p.Contains(text, StringComparison.Ordinal)))
             {
-                parts.Add(current.Message.TrimEnd('.'));
+                parts.Add(text);
             }
         }
 
