@@ -119,6 +119,7 @@ public sealed class MosquittoBroker : IDisposable
     {
         if (_process is { HasExited: false } process)
         {
+            Signal("-CONT"); // a frozen broker dies as well
             process.Kill();
             process.WaitForExit();
         }
@@ -142,11 +143,26 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the broker's connections stay open (the kernel still accepts data) but nothing is answered.</summary>
+    public void Freeze() => Signal("-STOP");
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signal("-CONT");
+
     /// <summary>Kills the broker and starts it again on the same ports, with what it had persisted.</summary>
     public void Restart()
     {
         Kill();
         Start();
+    }
+
+    private void Signal(string signal)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using var kill = Process.Start("kill", [signal, process.Id.ToString(CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
     }
 
     public string Output

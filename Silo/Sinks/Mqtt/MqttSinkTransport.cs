@@ -39,7 +39,7 @@ namespace VideoAnalytics.Silo.Sinks.Mqtt;
 public sealed partial class MqttSinkTransport : ISinkTransport
 {
     /// <summary>Upper bound on connecting (TCP, TLS, CONNACK) and on each PUBACK: past it the broker is as good as down.</summary>
-    internal static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultOperationTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private static readonly byte[] OfflinePayload = Encoding.UTF8.GetBytes(CameraAvailability.Offline);
@@ -54,6 +54,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
     private readonly MqttQualityOfServiceLevel _qos;
     private readonly MqttClientFactory _factory = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeSpan _operationTimeout;
     private IMqttClient? _client;
     private string? _certificateRefusal;
     private bool _disposed;
@@ -63,6 +64,12 @@ public sealed partial class MqttSinkTransport : ISinkTransport
     /// <param name="logger">Where connects and drops are logged (the broker without its password).</param>
     /// <exception cref="ArgumentException">The URL, topic template or QoS is not usable (the message names which; no password).</exception>
     public MqttSinkTransport(string sinkId, MqttSinkSettings settings, ILogger logger)
+        : this(sinkId, settings, logger, DefaultOperationTimeout)
+    {
+    }
+
+    /// <summary>Tests: a shorter bound on connecting and on each acknowledgement than <see cref="DefaultOperationTimeout"/>.</summary>
+    internal MqttSinkTransport(string sinkId, MqttSinkSettings settings, ILogger logger, TimeSpan operationTimeout)
     {
         ArgumentException.ThrowIfNullOrEmpty(sinkId);
         ArgumentNullException.ThrowIfNull(settings);
@@ -84,6 +91,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
             _ => throw new ArgumentException($"QoS must be 0 or 1, not {settings.Qos}", nameof(settings)),
         };
         _sinkId = sinkId;
+        _operationTimeout = operationTimeout;
         _settings = settings;
         _logger = logger;
         _broker = broker!;
@@ -166,7 +174,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
             _disposed = true;
             if (_client is { IsConnected: true } client)
             {
-                using var timeout = new CancellationTokenSource(OperationTimeout);
+                using var timeout = new CancellationTokenSource(_operationTimeout);
                 try
                 {
                     var options = new MqttClientDisconnectOptionsBuilder()
@@ -221,7 +229,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         var client = _factory.CreateMqttClient();
         _certificateRefusal = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(OperationTimeout);
+        timeout.CancelAfter(_operationTimeout);
         try
         {
             var result = await client.ConnectAsync(ClientOptions(), timeout.Token).ConfigureAwait(false);
@@ -248,7 +256,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         {
             client.Dispose();
             var reason = ConnectFailure(_certificateRefusal ?? (timeout.IsCancellationRequested
-                ? $"no answer within {OperationTimeout.TotalSeconds:0} s"
+                ? $"no answer within {_operationTimeout.TotalSeconds:0.#} s"
                 : Describe(e)));
             LogConnectFailed(_logger, _sinkId, reason);
             throw new SinkDeliveryException(reason, e);
@@ -279,7 +287,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
             .WithCleanStart(true)
             .WithSessionExpiryInterval(0)
             .WithKeepAlivePeriod(KeepAlive)
-            .WithTimeout(OperationTimeout)
+            .WithTimeout(_operationTimeout)
             .WithWillTopic(_topics.Status)
             .WithWillPayload(OfflinePayload)
             .WithWillRetain(true)
@@ -325,7 +333,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(OperationTimeout);
+        timeout.CancelAfter(_operationTimeout);
         MqttClientPublishResult result;
         try
         {
@@ -339,8 +347,8 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         {
             // Whatever state the connection is in (a PUBACK may still come), the next send starts on a fresh one.
             DropClient();
-            var reason = e is OperationCanceledException
-                ? $"the MQTT broker {_broker} did not acknowledge a message on '{topic}' within {OperationTimeout.TotalSeconds:0} s"
+            var reason = e is OperationCanceledException or MqttCommunicationTimedOutException
+                ? $"the MQTT broker {_broker} did not acknowledge a message on '{topic}' within {_operationTimeout.TotalSeconds:0.#} s"
                 : $"lost the connection to the MQTT broker {_broker} ({Describe(e)})";
             LogPublishFailed(_logger, _sinkId, reason);
             throw new SinkDeliveryException(Redact(reason), e);

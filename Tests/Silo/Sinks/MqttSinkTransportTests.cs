@@ -170,6 +170,41 @@ public sealed class MqttSinkTransportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_frozen_broker_fails_the_send_within_the_timeout_and_once_it_answers_again_the_resend_delivers()
+    {
+        using var broker = MosquittoBroker.Start();
+        await using var subscriber = await MqttTestSubscriber.ConnectAsync(broker, "videoanalytics/+/+");
+        await using var transport = new MqttSinkTransport(
+            "sink-1", new MqttSinkSettings { Url = broker.Url() }, new RecordingLogger(), TimeSpan.FromSeconds(2));
+        await transport.SendAsync([Message("cam-1", SinkEventTypes.Detections, 1)], CancellationToken.None);
+        Assert.Equal("cam-1:1", (await subscriber.NextAsync()).EventId);
+
+        // The connection stays up but no PUBACK comes: the send must fail, not hang.
+        broker.Freeze();
+        try
+        {
+            var failure = await Assert.ThrowsAsync<SinkDeliveryException>(
+                () => transport.SendAsync([Message("cam-1", SinkEventTypes.Detections, 2)], CancellationToken.None));
+            output.WriteLine(failure.Message);
+            Assert.Contains($"mqtt://127.0.0.1:{broker.Port} did not acknowledge a message on 'videoanalytics/cam-1/detections' within 2 s", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            broker.Thaw();
+        }
+
+        // Re-sent, message 2 arrives (perhaps twice: the broker may have taken the first copy; the event id tells).
+        await transport.SendAsync([Message("cam-1", SinkEventTypes.Detections, 2), Message("cam-1", SinkEventTypes.Detections, 3)], CancellationToken.None);
+        var ids = new List<string?>();
+        while (ids.LastOrDefault() != "cam-1:3")
+        {
+            ids.Add((await subscriber.NextAsync()).EventId);
+        }
+
+        Assert.Equal(new[] { "cam-1:2", "cam-1:3" }, ids.Distinct());
+    }
+
+    [Fact]
     public async Task A_broker_with_a_password_file_accepts_its_user_and_refuses_a_wrong_password_without_echoing_it()
     {
         using var broker = MosquittoBroker.Start(Sink);
