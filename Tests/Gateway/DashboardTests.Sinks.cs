@@ -76,6 +76,8 @@ public sealed partial class DashboardTests
         Assert.Equal("site/{camera}/{type}", (string?)posted["mqtt"]!["topic"]);
         Assert.Equal(1, (int?)posted["mqtt"]!["qos"]);
         Assert.Null(posted["webhook"]);
+        // For whoever reviews the panel (beside the test binaries, not asserted on).
+        await page.Locator("#sinks-panel").ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "sinks-panel.png") });
 
         // Remove takes a second, confirming click.
         var remove = page.GetByRole(AriaRole.Button, new() { Name = "Remove sink hook" });
