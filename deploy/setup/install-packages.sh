@@ -11,6 +11,8 @@ packages=(
   python3-torch python3-torchvision python3-onnx python3-opencv python3-numpy
   # cluster engine
   redis-server
+  # the MQTT sink's tests start their own broker (never the system service)
+  mosquitto
   # npm fetches the ONNX Runtime native library
   nodejs npm
   # the dashboard's real-browser test (Playwright drives it; it never downloads its own browsers)
@@ -33,3 +35,13 @@ sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "setup: installing ${missing[*]}"
 $sudo apt-get update -q
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The MQTT sink's tests run their own broker on a free port; the Debian package also installs a system service on
+# 1883, which nothing here uses: stop and disable it where an init system started it.
+if [[ " ${missing[*]} " == *" mosquitto "* ]]; then
+  if [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --now mosquitto >/dev/null 2>&1 || true
+  elif command -v service >/dev/null 2>&1; then
+    $sudo service mosquitto stop >/dev/null 2>&1 || true
+    $sudo update-rc.d mosquitto disable >/dev/null 2>&1 || true
+  fi
+fi
