@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Contracts.Sinks;
 using VideoAnalytics.Silo.Cameras;
 using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Inference;
@@ -96,6 +97,7 @@ public static class SiloServiceCollectionExtensions
                     ? new SqliteDetectionStreams(path, sp.GetRequiredService<IOptions<StreamOptions>>(), sp.GetRequiredService<TimeProvider>())
                     : new InMemoryDetectionStreams(sp.GetRequiredService<IOptions<StreamOptions>>()));
             services.AddSingleton<ICameraRegistry, JsonFileCameraRegistry>();
+            services.AddSingleton<ISinkRegistry, JsonFileSinkRegistry>();
             services.AddSingleton<ICameraStatusBoard, InMemoryCameraStatusBoard>();
         }
 
