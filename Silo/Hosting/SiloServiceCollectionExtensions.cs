@@ -13,6 +13,7 @@ using VideoAnalytics.Silo.Inference;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Placement;
 using VideoAnalytics.Silo.Registry;
+using VideoAnalytics.Silo.Sinks;
 using VideoAnalytics.Silo.Streams;
 using VideoAnalytics.Silo.Telemetry;
 
@@ -44,6 +45,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<CameraPlacement>();
         services.AddSingleton<CameraKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<CameraKeeper>());
+        services.AddSinks();
         if (ClusterProviderOf(configuration) == ClusterProvider.Redis)
         {
             services.AddHostedService<RedisHistoryRetention>();
