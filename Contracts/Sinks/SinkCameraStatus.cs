@@ -10,9 +10,9 @@ public sealed record SinkCameraStatus
     [Id(0)]
     public required string Camera { get; init; }
 
-    /// <summary>The last position delivered (the checkpoint); null before the first.</summary>
+    /// <summary>The last position delivered (for a new sink: the camera's newest when it started); null while unknown.</summary>
     [Id(1)]
-    public string? Delivered { get; init; }
+    public string? Checkpoint { get; init; }
 
     /// <summary>The camera's newest position.</summary>
     [Id(2)]

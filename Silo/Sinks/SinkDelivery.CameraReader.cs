@@ -38,7 +38,13 @@ public sealed partial class SinkDelivery
             {
                 try
                 {
-                    after = (await _services.Streams.LatestAsync(camera, cancellationToken))?.Position;
+                    // Where a new sink starts counts as its checkpoint: a restart before its first delivery resumes here.
+                    if (await _services.Streams.LatestAsync(camera, cancellationToken) is { } newest)
+                    {
+                        after = newest.Position;
+                        Delivered(camera, newest.Position, newest.Frame.Timestamp);
+                    }
+
                     break;
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)

@@ -111,7 +111,7 @@ public sealed partial class SinkDelivery : IAsyncDisposable
                 {
                     cameras.Add(new SinkCameraStatus
                     {
-                        Camera = camera, Delivered = p.Delivered, Newest = p.Newest, LagPositions = p.LagPositions, LagSeconds = p.LagSeconds, Gaps = p.Gaps,
+                        Camera = camera, Checkpoint = p.Delivered, Newest = p.Newest, LagPositions = p.LagPositions, LagSeconds = p.LagSeconds, Gaps = p.Gaps,
                     });
                 }
             }
