@@ -142,6 +142,11 @@ public sealed class SinksApiTests(GatewayFixture gateway)
             var status = await SinkAsync("in-order");
             Assert.Equal("delivering", State(status));
             Assert.True(status.GetProperty("status").GetProperty("delivered").GetInt64() >= 40);
+
+            await Eventually.UntilAsync(() => gateway.Viewer.GetStringAsync("/metrics"),
+                m => m.Contains("va_sink_messages_delivered_total{", StringComparison.Ordinal) && m.Contains("sink=\"in-order\"", StringComparison.Ordinal)
+                    && m.Contains("va_sink_lag_positions{", StringComparison.Ordinal),
+                Timeout, "/metrics shows the sink's deliveries and lag");
         }
         finally
         {
