@@ -83,8 +83,8 @@ public sealed class WebhookSinkTransport(HttpClient client, WebhookSinkSettings 
         }
     }
 
-    // Scheme, host and port only: the path or query may carry a token.
-    private string Where => _url.GetLeftPart(UriPartial.Authority);
+    // Scheme, host and port only: userinfo, path or query may carry a secret.
+    private string Where => _url.Scheme + "://" + _url.Authority;
 
     public ValueTask DisposeAsync()
     {
