@@ -51,6 +51,11 @@ public static class ApiDocumentation
         ["ReplaceCamera"] = ([], [400, 404, 413, 415]),
         ["PatchCamera"] = ([], [400, 404, 413, 415]),
         ["DeleteCamera"] = ([], [404]),
+        ["GetSink"] = ([], [404]),
+        ["CreateSink"] = ([], [400, 409, 413, 415]),
+        ["ReplaceSink"] = ([], [400, 404, 413, 415]),
+        ["PatchSink"] = ([], [400, 404, 413, 415]),
+        ["DeleteSink"] = ([], [404]),
         ["StreamCameraDetections"] = (Subscription, [400, 404]),
         ["StreamDetections"] = ([Cameras, .. Subscription], [400, 404]),
         ["StreamDetectionsWebSocket"] = ([Cameras, .. Subscription], [400, 404]),
@@ -92,8 +97,8 @@ public static class ApiDocumentation
     private static readonly Dictionary<int, string> Reasons = new()
     {
         [400] = "A bad query value or body; detail names the field.",
-        [404] = "No such camera.",
-        [409] = "A camera with this id exists.",
+        [404] = "No such camera (or sink, for /api/sinks).",
+        [409] = "A camera (or sink, for /api/sinks) with this id exists.",
         [413] = "The body is over Security:MaxRequestBodyBytes.",
         [415] = "The body's media type is not one this route takes.",
         [503] = "No analysed frame arrived within Live:FrameTimeout.",

@@ -8,7 +8,10 @@ namespace VideoAnalytics.Gateway.Apis;
 /// </summary>
 public static class JsonBody
 {
-    public static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Ends the read.</param>
+    /// <param name="what">What the body describes, for the message (<c>camera</c>, <c>sink</c>).</param>
+    public static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, string what = "camera")
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -25,7 +28,7 @@ public static class JsonBody
         catch (JsonException e)
         {
             var where = e.Path is { Length: > 1 } path ? $" at {path}" : string.Empty;
-            return (null, $"the body is not a valid camera object{where}: {FirstSentence(e.Message)}");
+            return (null, $"the body is not a valid {what} object{where}: {FirstSentence(e.Message)}");
         }
     }
 

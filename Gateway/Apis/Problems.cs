@@ -20,6 +20,6 @@ public static class Problems
     public static ProblemHttpResult Unavailable(string what) =>
         TypedResults.Problem(title: "Service unavailable", detail: what, statusCode: StatusCodes.Status503ServiceUnavailable);
 
-    public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, detail: "Fix the fields named in 'errors'.", title: "Invalid camera");
+    public static ValidationProblem Invalid(IDictionary<string, string[]> errors, string title = "Invalid camera") =>
+        TypedResults.ValidationProblem(errors, detail: "Fix the fields named in 'errors'.", title: title);
 }

@@ -68,6 +68,7 @@ public static class GatewayServiceCollectionExtensions
         app.MapOpenApi();
         app.MapSiloHealth();
         app.MapCamerasApi();
+        app.MapSinksApi();
         app.MapDetectionsApi();
         app.MapHistoryApi();
         app.MapEventsApi();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using VideoAnalytics.Contracts.Cameras;
 
 namespace VideoAnalytics.Silo.Cameras;
 

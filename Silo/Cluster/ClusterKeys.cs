@@ -15,6 +15,12 @@ public sealed class ClusterKeys(string prefix)
     /// <summary>Channel: a camera id whose spec changed.</summary>
     public string CamerasChanged => Prefix + "cameras:changed";
 
+    /// <summary>Hash: sink id → SinkSpec JSON.</summary>
+    public string Sinks => Prefix + "sinks";
+
+    /// <summary>Channel: a sink id whose spec changed.</summary>
+    public string SinksChanged => Prefix + "sinks:changed";
+
     /// <summary>Hash: camera id → CameraStatus JSON.</summary>
     public string Status => Prefix + "status";
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Contracts.Sinks;
 
 namespace VideoAnalytics.Silo.Cluster;
 
@@ -16,6 +17,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<ClusterRedis>().Multiplexer);
         services.AddSingleton<IDetectionStreams, RedisDetectionStreams>();
         services.AddSingleton<ICameraRegistry, RedisCameraRegistry>();
+        services.AddSingleton<ISinkRegistry, RedisSinkRegistry>();
         services.AddSingleton<ICameraStatusBoard, RedisCameraStatusBoard>();
         return services;
     }

@@ -1,95 +1,37 @@
-using System.Text.Json;
-using StackExchange.Redis;
 using VideoAnalytics.Contracts.Cameras;
 
 namespace VideoAnalytics.Silo.Cluster;
 
 /// <summary>
-/// The cluster's camera registry: a Redis hash of id → CameraSpec JSON. Every successful change is published on a
-/// channel in the same script that made it; every process (the writer too) raises <see cref="Changed"/> from that
-/// channel, so all silos react within milliseconds. A message missed while Redis restarted is covered by every
-/// silo's camera keeper, which re-reads the registry every few seconds.
+/// The cluster's camera registry: a Redis hash of id → CameraSpec JSON whose changes are announced on a channel
+/// (<see cref="RedisSpecHash{T}"/>), so all silos react within milliseconds; keepers resync every few seconds.
 /// </summary>
 public sealed class RedisCameraRegistry : ICameraRegistry
 {
-    private const string AddScript = """
-        if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-        redis.call('PUBLISH', ARGV[3], ARGV[1])
-        return 1
-        """;
-
-    private const string ReplaceScript = """
-        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
-        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-        redis.call('PUBLISH', ARGV[3], ARGV[1])
-        return 1
-        """;
-
-    private const string RemoveScript = """
-        if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
-        redis.call('PUBLISH', ARGV[2], ARGV[1])
-        return 1
-        """;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private readonly ClusterRedis _redis;
+    private readonly RedisSpecHash<CameraSpec> _hash;
 
     public RedisCameraRegistry(ClusterRedis redis)
     {
         ArgumentNullException.ThrowIfNull(redis);
-        _redis = redis;
-        Subscribed = redis.SubscribeAsync(RedisChannel.Literal(redis.Keys.CamerasChanged), (_, id) => Changed?.Invoke(id));
+        _hash = new RedisSpecHash<CameraSpec>(redis, redis.Keys.Cameras, redis.Keys.CamerasChanged, s => s.Id);
     }
 
-    public event Action<string>? Changed;
-
-    /// <summary>
-    /// Completes once change announcements are being received (Redis confirmed the subscription); fails when Redis
-    /// was away at the time, and the subscription is made once it is back.
-    /// </summary>
-    public Task Subscribed { get; }
-
-    private ClusterKeys Keys => _redis.Keys;
-
-    private IDatabase Database => _redis.Database;
-
-    public async Task<IReadOnlyList<CameraSpec>> ListAsync(CancellationToken cancellationToken = default)
+    public event Action<string>? Changed
     {
-        var entries = await Database.HashGetAllAsync(Keys.Cameras);
-        var specs = new List<CameraSpec>(entries.Length);
-        foreach (var entry in entries)
-        {
-            specs.Add(Deserialize(entry.Value));
-        }
-
-        specs.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
-        return specs;
+        add => _hash.Changed += value;
+        remove => _hash.Changed -= value;
     }
 
-    public async Task<CameraSpec?> GetAsync(string id, CancellationToken cancellationToken = default)
-    {
-        var value = await Database.HashGetAsync(Keys.Cameras, id);
-        return value.IsNull ? null : Deserialize(value);
-    }
+    /// <summary>Completes once change announcements are being received (see <see cref="RedisSpecHash{T}.Subscribed"/>).</summary>
+    public Task Subscribed => _hash.Subscribed;
 
-    public async Task<bool> AddAsync(CameraSpec spec, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return (long)await Database.ScriptEvaluateAsync(AddScript, [Keys.Cameras], [spec.Id, Serialize(spec), Keys.CamerasChanged]) == 1;
-    }
+    public Task<IReadOnlyList<CameraSpec>> ListAsync(CancellationToken cancellationToken = default) => _hash.ListAsync();
 
-    public async Task<bool> ReplaceAsync(CameraSpec spec, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return (long)await Database.ScriptEvaluateAsync(ReplaceScript, [Keys.Cameras], [spec.Id, Serialize(spec), Keys.CamerasChanged]) == 1;
-    }
+    public Task<CameraSpec?> GetAsync(string id, CancellationToken cancellationToken = default) => _hash.GetAsync(id);
 
-    public async Task<bool> RemoveAsync(string id, CancellationToken cancellationToken = default) =>
-        (long)await Database.ScriptEvaluateAsync(RemoveScript, [Keys.Cameras], [id, Keys.CamerasChanged]) == 1;
+    public Task<bool> AddAsync(CameraSpec spec, CancellationToken cancellationToken = default) => _hash.AddAsync(spec);
 
-    private static string Serialize(CameraSpec spec) => JsonSerializer.Serialize(spec, Json);
+    public Task<bool> ReplaceAsync(CameraSpec spec, CancellationToken cancellationToken = default) => _hash.ReplaceAsync(spec);
 
-    private static CameraSpec Deserialize(RedisValue json) =>
-        JsonSerializer.Deserialize<CameraSpec>(json.IsNull ? "null" : json.ToString(), Json) ?? throw new InvalidDataException("a null camera spec in Redis");
+    public Task<bool> RemoveAsync(string id, CancellationToken cancellationToken = default) => _hash.RemoveAsync(id);
 }

@@ -16,6 +16,7 @@ using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Inference;
 using VideoAnalytics.Silo.Placement;
 using VideoAnalytics.Silo.Registry;
+using VideoAnalytics.Silo.Sinks;
 using VideoAnalytics.Silo.Storage;
 using VideoAnalytics.Silo.Streams;
 
@@ -76,13 +77,17 @@ public static class SiloHostingExtensions
             // Nothing outside this process talks to its silo: any free loopback port will do, and no client gateway.
             silo.UseLocalhostClustering(siloPort: FreeLoopbackPort(), gatewayPort: 0, serviceId: cluster.OrleansServiceId, clusterId: cluster.OrleansServiceId);
             // Camera epochs must outlive the process (the embedded history keeps their fences): SQLite beside it.
+            // Sink checkpoints beside them, in the same store: rows are keyed by grain, and one writer per file.
             if (SiloServiceCollectionExtensions.EmbeddedStorePath(registry, "grains.db") is { } path)
             {
-                silo.Services.AddGrainStorage(CameraGrain.StorageName, (sp, _) => new SqliteGrainStorage(path, sp.GetRequiredService<Serializer>()));
+                silo.Services.AddSingleton(sp => new SqliteGrainStorage(path, sp.GetRequiredService<Serializer>()));
+                silo.Services.AddGrainStorage(CameraGrain.StorageName, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
+                silo.Services.AddGrainStorage(SinkGrain.StorageName, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
             }
             else
             {
                 silo.AddMemoryGrainStorage(CameraGrain.StorageName);
+                silo.AddMemoryGrainStorage(SinkGrain.StorageName);
             }
 
             silo.UseInMemoryReminderService();
@@ -110,6 +115,7 @@ public static class SiloHostingExtensions
         silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
         silo.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = redis.Clone());
         silo.AddRedisGrainStorage(CameraGrain.StorageName, o => o.ConfigurationOptions = redis.Clone());
+        silo.AddRedisGrainStorage(SinkGrain.StorageName, o => o.ConfigurationOptions = redis.Clone());
         silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
         silo.Configure<ClusterMembershipOptions>(o =>
         {

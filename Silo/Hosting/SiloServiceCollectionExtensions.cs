@@ -6,12 +6,14 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
+using VideoAnalytics.Contracts.Sinks;
 using VideoAnalytics.Silo.Cameras;
 using VideoAnalytics.Silo.Cluster;
 using VideoAnalytics.Silo.Inference;
 using VideoAnalytics.Silo.Pipeline;
 using VideoAnalytics.Silo.Placement;
 using VideoAnalytics.Silo.Registry;
+using VideoAnalytics.Silo.Sinks;
 using VideoAnalytics.Silo.Streams;
 using VideoAnalytics.Silo.Telemetry;
 
@@ -43,6 +45,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<CameraPlacement>();
         services.AddSingleton<CameraKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<CameraKeeper>());
+        services.AddSinks();
         if (ClusterProviderOf(configuration) == ClusterProvider.Redis)
         {
             services.AddHostedService<RedisHistoryRetention>();
@@ -96,6 +99,7 @@ public static class SiloServiceCollectionExtensions
                     ? new SqliteDetectionStreams(path, sp.GetRequiredService<IOptions<StreamOptions>>(), sp.GetRequiredService<TimeProvider>())
                     : new InMemoryDetectionStreams(sp.GetRequiredService<IOptions<StreamOptions>>()));
             services.AddSingleton<ICameraRegistry, JsonFileCameraRegistry>();
+            services.AddSingleton<ISinkRegistry, JsonFileSinkRegistry>();
             services.AddSingleton<ICameraStatusBoard, InMemoryCameraStatusBoard>();
         }
 

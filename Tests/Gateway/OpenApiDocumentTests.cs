@@ -24,6 +24,10 @@ public sealed class OpenApiDocumentTests(GatewayFixture gateway)
     public static TheoryData<string, string, int[]> ProblemResponses => new()
     {
         { "/api/cameras/{id}", "get", [404] },
+        { "/api/sinks", "post", [400, 409, 413, 415] },
+        { "/api/sinks/{id}", "get", [404] },
+        { "/api/sinks/{id}", "patch", [400, 404, 413, 415] },
+        { "/api/sinks/{id}", "delete", [404] },
         { "/api/cameras", "post", [400, 409, 413, 415] },
         { "/api/cameras/{id}", "put", [404, 413, 415] },
         { "/api/cameras/{id}", "delete", [404] },

@@ -40,15 +40,24 @@ public sealed class MqttTestSubscriber : IAsyncDisposable
         };
     }
 
-    /// <summary>Connects and subscribes to <paramref name="topicFilter"/> (QoS 1); the broker's retained messages follow.</summary>
+    /// <summary>
+    /// Connects and subscribes to <paramref name="topicFilter"/> (QoS 1); the broker's retained messages follow. With
+    /// <paramref name="persistentSession"/> the broker keeps the subscription and queues QoS 1 messages while the
+    /// subscriber is away (also across a broker restart, through its persistence), as a consumer that must not miss any
+    /// would connect.
+    /// </summary>
     public static async Task<MqttTestSubscriber> ConnectAsync(
-        MosquittoBroker broker, string topicFilter = "#", MosquittoCredentials? credentials = null)
+        MosquittoBroker broker, string topicFilter = "#", MosquittoCredentials? credentials = null, bool persistentSession = false)
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", broker.Port)
             .WithClientId("test-subscriber-" + Guid.NewGuid().ToString("N")[..8])
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithTimeout(TimeSpan.FromSeconds(20));
+        if (persistentSession)
+        {
+            builder = builder.WithCleanStart(false).WithSessionExpiryInterval(3600);
+        }
         if ((credentials ?? broker.Credentials) is { } user)
         {
             builder = builder.WithCredentials(user.User, user.Password);

@@ -1,12 +1,12 @@
 using System.Net;
 
-namespace VideoAnalytics.Silo.Cameras;
+namespace VideoAnalytics.Contracts.Cameras;
 
 /// <summary>
 /// Link-local addresses (169.254.0.0/16, fe80::/10) and the names of the cloud metadata services that live there.
 /// A camera URL is a request the service makes on a user's behalf; pointed at <c>169.254.169.254</c> it would fetch
 /// the host's cloud credentials (server-side request forgery), so such cameras are refused unless
-/// <see cref="CameraOptions.AllowLinkLocal"/> says this network really has cameras there.
+/// <c>Cameras:AllowLinkLocal</c> says this network really has cameras there.
 /// </summary>
 public static class LinkLocalAddresses
 {
