@@ -27,14 +27,11 @@ public sealed partial class CameraKeeper(
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
     private const int ConcurrentCalls = 16;
 
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _calls = new(ConcurrentCalls);
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
-    private Task _membershipWatch = Task.CompletedTask;
+    private KeeperLoop? _loop;
 
     /// <summary>True once the first pass finished: the silo can accept cameras.</summary>
-    public bool IsReady { get; private set; }
+    public bool IsReady => _loop?.HasPassed ?? false;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -46,74 +43,28 @@ public sealed partial class CameraKeeper(
 
     public void Dispose()
     {
-        _stopping.Dispose();
-        _wake.Dispose();
+        _loop?.Dispose();
         _calls.Dispose();
     }
 
     private Task StartAsync(CancellationToken cancellationToken)
     {
+        _loop = new KeeperLoop(PassAsync, membership, ResyncInterval, LogPassFailed);
         registry.Changed += OnChanged;
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        _membershipWatch = Task.Run(() => WatchMembershipAsync(_stopping.Token), CancellationToken.None);
+        _loop.Start();
         return Task.CompletedTask;
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)
     {
         registry.Changed -= OnChanged;
-        await _stopping.CancelAsync();
-        await Task.WhenAll(_loop, _membershipWatch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    private void OnChanged(string id)
-    {
-        // Coalesce bursts: one pending wake-up is enough to pick up every change.
-        if (_wake.CurrentCount == 0)
+        if (_loop is not null)
         {
-            _wake.Release();
+            await _loop.StopAsync();
         }
     }
 
-    private async Task WatchMembershipAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken))
-            {
-                OnChanged(string.Empty);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping
-        }
-    }
-
-    private async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await PassAsync(cancellationToken);
-                IsReady = true;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogPassFailed(e);
-            }
-
-            try
-            {
-                await _wake.WaitAsync(ResyncInterval, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-    }
+    private void OnChanged(string id) => _loop?.Wake();
 
     private async Task PassAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using VideoAnalytics.Contracts.Sinks;
+using VideoAnalytics.Silo.Hosting;
 
 namespace VideoAnalytics.Silo.Sinks;
 
@@ -21,11 +22,8 @@ public sealed partial class SinkKeeper(
     public static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
-    private Task _loop = Task.CompletedTask;
-    private Task _membershipWatch = Task.CompletedTask;
+    private KeeperLoop? _loop;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -34,73 +32,26 @@ public sealed partial class SinkKeeper(
         lifecycle.Subscribe(nameof(SinkKeeper), ServiceLifecycleStage.Active, StartAsync, StopAsync);
     }
 
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        _wake.Dispose();
-    }
+    public void Dispose() => _loop?.Dispose();
 
     private Task StartAsync(CancellationToken cancellationToken)
     {
+        _loop = new KeeperLoop(PassAsync, membership, ResyncInterval, LogPassFailed);
         registry.Changed += OnChanged;
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        _membershipWatch = Task.Run(() => WatchMembershipAsync(_stopping.Token), CancellationToken.None);
+        _loop.Start();
         return Task.CompletedTask;
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)
     {
         registry.Changed -= OnChanged;
-        await _stopping.CancelAsync();
-        await Task.WhenAll(_loop, _membershipWatch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    private void OnChanged(string id)
-    {
-        if (_wake.CurrentCount == 0)
+        if (_loop is not null)
         {
-            _wake.Release();
+            await _loop.StopAsync();
         }
     }
 
-    private async Task WatchMembershipAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken))
-            {
-                OnChanged(string.Empty);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping
-        }
-    }
-
-    private async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await PassAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogPassFailed(e);
-            }
-
-            try
-            {
-                await _wake.WaitAsync(ResyncInterval, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-    }
+    private void OnChanged(string id) => _loop?.Wake();
 
     private async Task PassAsync(CancellationToken cancellationToken)
     {

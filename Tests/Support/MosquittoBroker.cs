@@ -16,7 +16,7 @@ namespace VideoAnalytics.Tests.Support;
 public sealed class MosquittoBroker : IDisposable
 {
     private const string Executable = "/usr/sbin/mosquitto";
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output = new();
     private Process? _process;
 
     private MosquittoBroker(MosquittoCredentials? credentials, bool tls)
@@ -97,10 +97,7 @@ public sealed class MosquittoBroker : IDisposable
         info.ArgumentList.Add(ConfigPath);
         var process = Process.Start(info) ?? throw new InvalidOperationException("mosquitto did not start");
         _process = process;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _output.Capture(process);
         var clock = Stopwatch.StartNew();
         while (!Accepts(Port) || (TlsPort is { } tlsPort && !Accepts(tlsPort)))
         {
@@ -165,16 +162,7 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     public void Dispose()
     {
@@ -287,21 +275,6 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            if (_output.Length < 100_000)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
 }
 
 /// <summary>The user a <see cref="MosquittoBroker"/> accepts.</summary>

@@ -14,7 +14,7 @@ namespace VideoAnalytics.Tests.Support;
 public sealed class RedisServer : IDisposable
 {
     private readonly bool _persistent;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output = new();
     private Process? _process;
 
     public RedisServer()
@@ -75,10 +75,7 @@ public sealed class RedisServer : IDisposable
         }
 
         _process = process;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _output.Capture(process);
         var clock = Stopwatch.StartNew();
         while (!Pings())
         {
@@ -110,16 +107,7 @@ public sealed class RedisServer : IDisposable
         }
     }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     public void Dispose()
     {
@@ -154,22 +142,6 @@ public sealed class RedisServer : IDisposable
         catch (IOException)
         {
             return false;
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            if (_output.Length < 100_000)
-            {
-                _output.AppendLine(line);
-            }
         }
     }
 }

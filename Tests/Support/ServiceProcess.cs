@@ -16,7 +16,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static readonly ConcurrentDictionary<Process, byte> Running = new();
 
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output = new(200_000);
 
     static ServiceProcess()
     {
@@ -60,16 +60,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
     public int ExitCode => _process.ExitCode;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     /// <summary>
     /// Starts <c>VideoAnalytics.{assembly}.dll</c> with the given settings (keys like <c>Inference:MaxBatch</c>) and
@@ -105,10 +96,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         Running.TryAdd(process, 0);
         var service = new ServiceProcess(process, chosen);
-        process.OutputDataReceived += (_, e) => service.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => service.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        service._output.Capture(process);
         if (waitReady)
         {
             try
@@ -191,21 +179,5 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         Running.TryRemove(_process, out _);
         _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            if (_output.Length < 200_000)
-            {
-                _output.AppendLine(line);
-            }
-        }
     }
 }
