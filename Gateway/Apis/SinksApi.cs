@@ -12,6 +12,7 @@ public static class SinksApi
 {
     // A silo that is frozen or leaving must not hold up a listing: a sink whose grain does not answer shows no status.
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan RemoveTimeout = TimeSpan.FromSeconds(10);
 
     public static RouteGroupBuilder MapSinksApi(this IEndpointRouteBuilder endpoints)
     {
@@ -99,8 +100,29 @@ public static class SinksApi
             : Problems.NotFound($"no sink '{id}'");
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ISinkRegistry registry, CancellationToken cancellationToken) =>
-        await registry.RemoveAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound($"no sink '{id}'");
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, ISinkRegistry registry, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (!await registry.RemoveAsync(id, cancellationToken))
+        {
+            return Problems.NotFound($"no sink '{id}'");
+        }
+
+        // The keepers would remove the grain (and its checkpoints) on their next pass, but only if that pass still sees
+        // the id gone: a sink deleted and created again under the same id within one pass would resume from the old
+        // checkpoints. Removing it here, before answering, makes a new sink of that id start afresh. A silo that does
+        // not answer in time leaves it to the keepers.
+        try
+        {
+            await grains.GetGrain<ISinkGrain>(id).RemoveAsync().WaitAsync(RemoveTimeout, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // the keepers' next pass removes it
+        }
+
+        return TypedResults.NoContent();
+    }
 
     private static async Task<SinkStatus?> StatusAsync(IGrainFactory grains, string id)
     {

@@ -214,6 +214,34 @@ public sealed class SinksApiTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_sink_deleted_and_created_again_under_its_id_starts_afresh_not_from_the_old_checkpoint()
+    {
+        await using var refusing = new WebhookReceiver { Answer = 500 };
+        await using var receiver = new WebhookReceiver();
+        try
+        {
+            // Refused from its first frame on, the sink's checkpoint stays where it started while the camera moves on.
+            await CreateAsync("again", refusing.Url);
+            await Eventually.UntilAsync(() => SinkAsync("again"), s => State(s) == "retrying", Timeout, "the sink retries");
+            var stuckAt = long.Parse(refusing.Received[0].Position!, CultureInfo.InvariantCulture);
+            await Eventually.UntilAsync(gateway.LatestPositionAsync, p => p >= stuckAt + 50, Timeout, "the camera moves on");
+
+            // Straight away: the old grain's checkpoints must not carry over to the new sink (the delete clears them before
+            // it answers; the keepers' pass woken by the registry change would too, unless it ran late).
+            await DeleteAsync("again");
+            var newest = await gateway.LatestPositionAsync();
+            await CreateAsync("again", receiver.Url);
+            await Eventually.UntilAsync(() => Task.FromResult(receiver.Accepted.Count), n => n >= 5, Timeout, "the new sink delivers");
+            var first = long.Parse(receiver.Accepted[0].Position!, CultureInfo.InvariantCulture);
+            Assert.True(first > newest, $"the new sink began at {first}: after the old checkpoint {stuckAt}, but before the newest frame {newest} at its creation");
+        }
+        finally
+        {
+            await DeleteAsync("again");
+        }
+    }
+
+    [Fact]
     public async Task A_sink_at_a_dead_port_does_not_slow_the_camera()
     {
         var before = await FramesPerSecondAsync();
