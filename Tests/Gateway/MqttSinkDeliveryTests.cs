@@ -8,10 +8,16 @@ namespace VideoAnalytics.Tests.Gateway;
 
 /// <summary>
 /// An MQTT sink end to end: a real service (camera on the demo clip, the sink grain, its MQTTnet transport) publishing
-/// to a real mosquitto that is killed and started again. The consumer connects as one that must not miss messages
-/// would (QoS 1, a persistent session). Every frame arrives, in order; the only repeats are the sink's re-send of what
-/// was in flight when the broker died, each with the id it had the first time.
+/// to a real mosquitto that goes down and comes back. The consumer connects as one that must not miss messages would
+/// (QoS 1, a persistent session). Every frame arrives, in order; the only repeats are the sink's re-send of what was in
+/// flight when the broker went, each with the id it had the first time.
 /// </summary>
+/// <remarks>
+/// The broker is stopped with SIGTERM, not SIGKILL: mosquitto acknowledges a QoS 1 message before it has written it to
+/// its subscribers or to disk (it saves on an interval), so a broker killed outright can lose a message it took — a
+/// loss no publisher can prevent (seen once in a loaded suite: one frame the broker had acknowledged never reached the
+/// consumer). What the sink promises is what it controls: nothing the broker did not acknowledge is skipped.
+/// </remarks>
 public sealed class MqttSinkDeliveryTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
@@ -30,7 +36,7 @@ public sealed class MqttSinkDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_killed_and_restarted_broker_loses_no_frame_and_repeats_only_the_in_flight_ones_with_their_ids()
+    public async Task A_stopped_and_restarted_broker_loses_no_frame_and_repeats_only_the_in_flight_ones_with_their_ids()
     {
         var credentials = new MosquittoCredentials("va-sink", "broker-pass-7f3d");
         using var broker = MosquittoBroker.Start(credentials);
@@ -51,9 +57,9 @@ public sealed class MqttSinkDeliveryTests : IAsyncLifetime
 
         var received = new List<Received>();
         await ReceiveAsync(consumer, received, 20);
-        var lastBeforeKill = received[^1].Position;
+        var lastBeforeOutage = received[^1].Position;
 
-        broker.Kill();
+        broker.Stop();
         var down = await Eventually.UntilAsync(
             () => admin.GetFromJsonAsync<JsonElement>("/api/sinks/broker"),
             sink => sink.GetProperty("status").GetProperty("state").GetString() == "retrying",
@@ -73,7 +79,7 @@ public sealed class MqttSinkDeliveryTests : IAsyncLifetime
 
         // Repeats: only frames that were in flight around the outage, each flagged with its first id.
         var repeats = received.GroupBy(r => r.Position).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.All(repeats, p => Assert.InRange(p, lastBeforeKill - ResendWindow, lastBeforeKill + ResendWindow));
+        Assert.All(repeats, p => Assert.InRange(p, lastBeforeOutage - ResendWindow, lastBeforeOutage + ResendWindow));
         Assert.All(received, r => Assert.Equal($"cam:{r.Position}", r.EventId));
         Assert.All(received, r => Assert.Equal(r.EventId, r.PayloadEventId));
 

@@ -22,7 +22,7 @@ public sealed class RebalanceTests
         var expectedMoves = cameras.Where(c => RendezvousPlacement.Owner(c, three) == "silo-3").ToList();
         Assert.InRange(expectedMoves.Count, 2, 5);
 
-        await using var cluster = await TestCluster.StartAsync(silos: 2);
+        await using var cluster = await TestCluster.StartAsync(silos: 2, patientMembership: true);
         try
         {
             await cluster.AddCamerasAsync(cameras);
@@ -108,7 +108,7 @@ public sealed class RebalanceTests
     public async Task The_service_resumes_by_itself_after_Redis_restarts_and_a_gateway_restart_loses_no_history()
     {
         string[] cameras = ["restart-1", "restart-2"];
-        await using var cluster = await TestCluster.StartAsync(silos: 2, persistentRedis: true);
+        await using var cluster = await TestCluster.StartAsync(silos: 2, persistentRedis: true, patientMembership: true);
         var subscribers = new Dictionary<string, DetectionSubscriber>(StringComparer.Ordinal);
         try
         {

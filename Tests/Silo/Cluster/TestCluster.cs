@@ -24,10 +24,12 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly string _models;
     private readonly ClusterRedis _connection;
     private readonly bool _shippedModel;
+    private readonly bool _patientMembership;
 
-    private TestCluster(RedisServer redis, bool shippedModel)
+    private TestCluster(RedisServer redis, bool shippedModel, bool patientMembership)
     {
         _shippedModel = shippedModel;
+        _patientMembership = patientMembership;
         Redis = redis;
         _directory = Directory.CreateTempSubdirectory("va-cluster-").FullName;
         _models = Path.Combine(_directory, "models");
@@ -68,9 +70,14 @@ internal sealed class TestCluster : IAsyncDisposable
     /// (cameras on <c>models/demo.mp4</c>), instead of the tiny test model: for tests that need real objects moving
     /// through a scene, and so real tracks and scene events.
     /// </param>
-    public static async Task<TestCluster> StartAsync(int silos, bool persistentRedis = false, bool shippedModel = false)
+    /// <param name="patientMembership">
+    /// Whether silos wait three missed probes of 3 s before voting another dead, instead of the service's quick defaults
+    /// (2 of 1 s): for tests about hand-overs between live silos, not about how fast a dead one is noticed, so that a
+    /// joining silo that a loaded machine keeps from answering for two seconds (JIT, model loading) is not declared dead.
+    /// </param>
+    public static async Task<TestCluster> StartAsync(int silos, bool persistentRedis = false, bool shippedModel = false, bool patientMembership = false)
     {
-        var cluster = new TestCluster(persistentRedis ? RedisServer.StartPersistent() : new RedisServer(), shippedModel);
+        var cluster = new TestCluster(persistentRedis ? RedisServer.StartPersistent() : new RedisServer(), shippedModel, patientMembership);
         var starting = new List<Task>();
         for (var i = 1; i <= silos; i++)
         {
@@ -189,15 +196,25 @@ internal sealed class TestCluster : IAsyncDisposable
 
     private static string Tail(string text) => text.Length <= 6000 ? text : text[^6000..];
 
-    private Dictionary<string, string> Settings() => new(StringComparer.Ordinal)
+    private Dictionary<string, string> Settings()
     {
-        ["Cluster:Provider"] = "Redis",
-        ["Cluster:Redis"] = Redis.Connection,
-        ["Inference:ModelsDirectory"] = _shippedModel ? ShippedModel.RepoFile("models") : _models,
-        ["Inference:IntraOpThreads"] = "1",
-        ["Cameras:MediaRoots:0"] = _shippedModel ? ShippedModel.RepoFile("models") : _models,
-        ["Demo:Enabled"] = "false",
-        ["Logging:LogLevel:Default"] = "Information",
-        ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
-    };
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Cluster:Provider"] = "Redis",
+            ["Cluster:Redis"] = Redis.Connection,
+            ["Inference:ModelsDirectory"] = _shippedModel ? ShippedModel.RepoFile("models") : _models,
+            ["Inference:IntraOpThreads"] = "1",
+            ["Cameras:MediaRoots:0"] = _shippedModel ? ShippedModel.RepoFile("models") : _models,
+            ["Demo:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
+        };
+        if (_patientMembership)
+        {
+            settings["Cluster:ProbeTimeout"] = "00:00:03";
+            settings["Cluster:MissedProbesLimit"] = "3";
+        }
+
+        return settings;
+    }
 }
