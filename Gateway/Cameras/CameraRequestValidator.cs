@@ -1,7 +1,7 @@
-using System.Text.RegularExpressions;
 using System.Globalization;
 using VideoAnalytics.Contracts.Analytics;
 using VideoAnalytics.Contracts.Cameras;
+using VideoAnalytics.Gateway.Apis;
 
 namespace VideoAnalytics.Gateway.Cameras;
 
@@ -10,7 +10,7 @@ namespace VideoAnalytics.Gateway.Cameras;
 /// naming each bad field). The URL, the model and its classes are checked by a silo (<see cref="ICameraSpecCheckGrain"/>):
 /// the media roots, the models folder and the sources a camera may open are the silo's, in one process or a cluster.
 /// </summary>
-public sealed partial class CameraRequestValidator(IGrainFactory grains)
+public sealed class CameraRequestValidator(IGrainFactory grains)
 {
     /// <summary>Validates <paramref name="request"/>; fields it lacks come from <paramref name="existing"/> (PATCH) or defaults.</summary>
     public async Task<(CameraSpec? Spec, Dictionary<string, string[]> Errors)> ValidateAsync(
@@ -18,18 +18,10 @@ public sealed partial class CameraRequestValidator(IGrainFactory grains)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var id = request.Id ?? routeId ?? existing?.Id;
-        if (string.IsNullOrEmpty(id))
+        var (id, idError) = ResourceIds.Resolve(request.Id, routeId, existing?.Id);
+        if (idError is not null)
         {
-            errors["id"] = ["id is required"];
-        }
-        else if (!IdPattern().IsMatch(id))
-        {
-            errors["id"] = ["id must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"];
-        }
-        else if (routeId is not null && request.Id is not null && request.Id != routeId)
-        {
-            errors["id"] = [$"body id '{request.Id}' differs from the URL's '{routeId}'"];
+            errors["id"] = [idError];
         }
 
         var url = request.Url ?? existing?.Url;
@@ -217,7 +209,4 @@ public sealed partial class CameraRequestValidator(IGrainFactory grains)
     }
 
     private static FramePoint? ToPoint(double[]? pair) => pair is [var x, var y] ? new FramePoint(x, y) : null;
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-    private static partial Regex IdPattern();
 }

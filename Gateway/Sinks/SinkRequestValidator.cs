@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Sinks;
+using VideoAnalytics.Gateway.Apis;
 
 namespace VideoAnalytics.Gateway.Sinks;
 
@@ -15,7 +15,7 @@ namespace VideoAnalytics.Gateway.Sinks;
 /// refused as they are for cameras. URLs may carry secret references (<c>${env:VA_CAMERA_…}</c>, <c>${file:NAME}</c>),
 /// resolved by the silo that sends (a reference it cannot resolve fails the sink with the reason in its status).
 /// </remarks>
-public sealed partial class SinkRequestValidator
+public sealed class SinkRequestValidator
 {
     public const double MinTimeoutSeconds = 0.5;
     public const double MaxTimeoutSeconds = 60;
@@ -25,18 +25,10 @@ public sealed partial class SinkRequestValidator
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var id = request.Id ?? routeId ?? existing?.Id;
-        if (string.IsNullOrEmpty(id))
+        var (id, idError) = ResourceIds.Resolve(request.Id, routeId, existing?.Id);
+        if (idError is not null)
         {
-            errors["id"] = ["id is required"];
-        }
-        else if (!IdPattern().IsMatch(id))
-        {
-            errors["id"] = ["id must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"];
-        }
-        else if (routeId is not null && request.Id is not null && request.Id != routeId)
-        {
-            errors["id"] = [$"body id '{request.Id}' differs from the URL's '{routeId}'"];
+            errors["id"] = [idError];
         }
 
         // PUT replaces the spec (omitted fields take defaults) but, like PATCH, keeps secrets sent back masked.
@@ -73,9 +65,9 @@ public sealed partial class SinkRequestValidator
         var cameras = request.Cameras ?? base_?.Cameras ?? [];
         for (var i = 0; i < cameras.Count; i++)
         {
-            if (cameras[i] is not { } camera || !IdPattern().IsMatch(camera))
+            if (cameras[i] is not { } camera || !ResourceIds.IsValid(camera))
             {
-                errors["cameras"] = [Invariant($"cameras[{i}] is not a camera id (^[A-Za-z0-9][A-Za-z0-9_.-]{{0,63}}$)")];
+                errors["cameras"] = [Invariant($"cameras[{i}] is not a camera id ({ResourceIds.Rule})")];
                 break;
             }
         }
@@ -207,7 +199,4 @@ public sealed partial class SinkRequestValidator
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-    private static partial Regex IdPattern();
 }
