@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Orleans.Runtime;
 using VideoAnalytics.Silo.Telemetry;
@@ -15,6 +16,7 @@ public static class SinkServiceCollectionExtensions
     public static IServiceCollection AddSinks(this IServiceCollection services)
     {
         services.AddSingleton(sp => new SinkMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(new SinkHostGuard());
         services.AddSingleton<ISinkTransportFactory, SinkTransportFactory>();
         services.AddSingleton<SinkServices>();
         services.AddSingleton<SinkKeeper>();
@@ -25,7 +27,14 @@ public static class SinkServiceCollectionExtensions
         // loop's exponential backoff from its checkpoint, so a receiver that is down costs two requests per backoff
         // step. One pipeline (so one circuit
         // breaker) per receiver authority: one dead receiver's open circuit does not fail the other sinks' requests.
+        // Every connection goes through SinkHostGuard (resolve, refuse link-local, dial the checked addresses); pooled
+        // connections are re-dialled every few minutes, so a receiver's changed DNS record is checked again too.
         services.AddHttpClient(SinkTransportFactory.WebhookClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                ConnectCallback = sp.GetRequiredService<SinkHostGuard>().ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
             .AddStandardResilienceHandler(o =>
             {
                 o.Retry.MaxRetryAttempts = 1;

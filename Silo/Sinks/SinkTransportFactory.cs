@@ -15,6 +15,7 @@ namespace VideoAnalytics.Silo.Sinks;
 public sealed class SinkTransportFactory(
     IHttpClientFactory http,
     IOptions<CameraOptions> cameraOptions,
+    SinkHostGuard hosts,
     ILoggerFactory loggers) : ISinkTransportFactory
 {
     /// <summary>The named HttpClient webhooks use (with the standard resilience handler, see <see cref="SinkServiceCollectionExtensions"/>).</summary>
@@ -34,7 +35,7 @@ public sealed class SinkTransportFactory(
             case SinkSpec.MqttType when spec.Mqtt is { } settings:
                 try
                 {
-                    return new MqttSinkTransport(spec.Id, settings with { Url = Resolve(resolver, settings.Url, "url") }, loggers.CreateLogger<MqttSinkTransport>());
+                    return new MqttSinkTransport(spec.Id, settings with { Url = Resolve(resolver, settings.Url, "url") }, loggers.CreateLogger<MqttSinkTransport>(), hosts);
                 }
                 catch (ArgumentException e)
                 {

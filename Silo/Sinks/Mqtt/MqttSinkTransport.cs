@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -55,6 +56,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
     private readonly MqttClientFactory _factory = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeSpan _operationTimeout;
+    private readonly SinkHostGuard _hosts;
     private IMqttClient? _client;
     private string? _certificateRefusal;
     private bool _disposed;
@@ -62,14 +64,15 @@ public sealed partial class MqttSinkTransport : ISinkTransport
     /// <param name="sinkId">The sink's id: names the MQTT client (<c>videoanalytics-{sinkId}</c>).</param>
     /// <param name="settings">The sink's MQTT settings, with any credentials in the URL already resolved.</param>
     /// <param name="logger">Where connects and drops are logged (the broker without its password).</param>
+    /// <param name="hosts">Resolves and checks the broker's host on each connect (null: the system's resolver).</param>
     /// <exception cref="ArgumentException">The URL, topic template or QoS is not usable (the message names which; no password).</exception>
-    public MqttSinkTransport(string sinkId, MqttSinkSettings settings, ILogger logger)
-        : this(sinkId, settings, logger, DefaultOperationTimeout)
+    public MqttSinkTransport(string sinkId, MqttSinkSettings settings, ILogger logger, SinkHostGuard? hosts = null)
+        : this(sinkId, settings, logger, DefaultOperationTimeout, hosts)
     {
     }
 
     /// <summary>Tests: a shorter bound on connecting and on each acknowledgement than <see cref="DefaultOperationTimeout"/>.</summary>
-    internal MqttSinkTransport(string sinkId, MqttSinkSettings settings, ILogger logger, TimeSpan operationTimeout)
+    internal MqttSinkTransport(string sinkId, MqttSinkSettings settings, ILogger logger, TimeSpan operationTimeout, SinkHostGuard? hosts = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(sinkId);
         ArgumentNullException.ThrowIfNull(settings);
@@ -97,6 +100,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         _broker = broker!;
         _brokerText = broker!.ToString();
         _topics = topics!;
+        _hosts = hosts ?? new SinkHostGuard();
 
         // A fixed client id per sink: if a sink's grain comes back on another silo while its old connection is half-open,
         // the broker closes the old one (session takeover) instead of both publishing for a keep-alive period.
@@ -226,13 +230,48 @@ public sealed partial class MqttSinkTransport : ISinkTransport
             DropClient();
         }
 
-        var client = _factory.CreateMqttClient();
-        _certificateRefusal = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_operationTimeout);
+        IPAddress[] addresses;
         try
         {
-            var result = await client.ConnectAsync(ClientOptions(), timeout.Token).ConfigureAwait(false);
+            addresses = await _hosts.ResolveAsync(_broker.Host, timeout.Token).ConfigureAwait(false);
+        }
+        catch (SinkDeliveryException e)
+        {
+            var reason = ConnectFailure(e.Message);
+            LogConnectFailed(_logger, _sinkId, reason);
+            throw new SinkDeliveryException(reason, e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var reason = ConnectFailure($"cannot resolve host '{_broker.Host}': no answer within {_operationTimeout.TotalSeconds:0.#} s");
+            LogConnectFailed(_logger, _sinkId, reason);
+            throw new SinkDeliveryException(reason, e);
+        }
+
+        // The checked addresses in the resolver's order, the next one only when the last refused the connection (a
+        // name with an IPv6 and an IPv4 address, a broker listening on one of them): all within the one timeout.
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                return await ConnectAsync(addresses[i], timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SinkDeliveryException e) when (i < addresses.Length - 1 && e.InnerException is SocketException or MqttCommunicationException { InnerException: SocketException })
+            {
+                continue;
+            }
+        }
+    }
+
+    private async Task<IMqttClient> ConnectAsync(IPAddress address, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    {
+        var client = _factory.CreateMqttClient();
+        _certificateRefusal = null;
+        try
+        {
+            var result = await client.ConnectAsync(ClientOptions(address), timeout.Token).ConfigureAwait(false);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
                 throw new SinkDeliveryException(ConnectFailure(Refusal(result)));
@@ -278,10 +317,11 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         return client;
     }
 
-    private MqttClientOptions ClientOptions()
+    // The address dialled is the checked one (SinkHostGuard); TLS still verifies the certificate against the URL's host.
+    private MqttClientOptions ClientOptions(IPAddress address)
     {
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_broker.Host, _broker.Port)
+            .WithEndPoint(new IPEndPoint(address, _broker.Port))
             .WithClientId(ClientId)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithCleanStart(true)
