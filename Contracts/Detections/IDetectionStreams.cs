@@ -34,6 +34,13 @@ public interface IDetectionStreams
     /// <summary>Entries whose capture time lies in [since, until], oldest first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<StreamEntry>> RangeAsync(string cameraId, DateTimeOffset since, DateTimeOffset until, int max, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// How many frames the stream holds after <paramref name="after"/>: a reader's backlog (a sink's lag). Frames
+    /// retention deleted are not counted (a reader skips them as a gap); 0 when <paramref name="after"/> is the newest.
+    /// Null when the store cannot count them (Redis entries written before entries were numbered).
+    /// </summary>
+    Task<long?> CountAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default);
+
     /// <summary>The newest entry, or null for an empty stream.</summary>
     Task<StreamEntry?> LatestAsync(string cameraId, CancellationToken cancellationToken = default);
 

@@ -33,6 +33,9 @@ public sealed class ClusterKeys(string prefix)
     /// <summary>Redis Stream of the camera's DetectionFrames.</summary>
     public string Stream(string camera) => $"{Prefix}{{{camera}}}:stream";
 
+    /// <summary>String: the number of the camera's newest stream entry (entries carry theirs in field <c>n</c>).</summary>
+    public string Sequence(string camera) => $"{Prefix}{{{camera}}}:seq";
+
     /// <summary>Redis Stream of one queue of the live detection stream provider (Orleans streams hashed onto queues).</summary>
     public string LiveQueue(uint queue) => $"{Prefix}live:{queue}";
 }

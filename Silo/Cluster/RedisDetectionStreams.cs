@@ -36,7 +36,8 @@ public sealed class RedisDetectionStreams : IDetectionStreams
           local lastMs = tonumber(string.match(previous, '^(%d+)'))
           if lastMs > ms then ms = lastMs end
         end
-        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], string.format('%d-*', ms), 'f', ARGV[3], 't', ARGV[5])
+        local n = redis.call('INCR', KEYS[4])
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], string.format('%d-*', ms), 'f', ARGV[3], 't', ARGV[5], 'n', n)
         redis.call('SADD', KEYS[3], ARGV[6])
         return { id, previous }
         """;
@@ -47,9 +48,26 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         return 1
         """;
 
+    // Entry ids are capture times, not sequence numbers; each entry's field n (a per-camera counter) numbers it, so the
+    // entries after a point are the newest's n minus the first's after it, plus one: two single-entry reads, no scan.
+    private const string CountAfterScript = """
+        local first = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', 1)
+        if not first[1] then return 0 end
+        local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+        local function number(entry)
+          for i = 1, #entry[2], 2 do
+            if entry[2][i] == 'n' then return tonumber(entry[2][i + 1]) end
+          end
+          return nil
+        end
+        local a, b = number(first[1]), number(newest[1])
+        if not a or not b then return -1 end
+        return b - a + 1
+        """;
+
     // (A re-added camera's activations keep taking higher epochs: the counter lives in its grain state.)
     private const string DeleteScript = """
-        redis.call('DEL', KEYS[1], KEYS[2])
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
         redis.call('SREM', KEYS[3], ARGV[1])
         return 1
         """;
@@ -83,7 +101,7 @@ public sealed class RedisDetectionStreams : IDetectionStreams
         var captureMs = Math.Max(0, frame.Timestamp.ToUnixTimeMilliseconds());
         var result = await Database.ScriptEvaluateAsync(
             PublishScript,
-            [Keys.Stream(camera), Keys.Fence(camera), Keys.Streams],
+            [Keys.Stream(camera), Keys.Fence(camera), Keys.Streams, Keys.Sequence(camera)],
             [frame.Epoch, _history, JsonSerializer.Serialize(frame, Json), captureMs, frame.Timestamp.UtcTicks, camera]);
         if (result.IsNull)
         {
@@ -181,7 +199,14 @@ public sealed class RedisDetectionStreams : IDetectionStreams
 
     public async Task DeleteAsync(string cameraId, CancellationToken cancellationToken = default)
     {
-        await Database.ScriptEvaluateAsync(DeleteScript, [Keys.Stream(cameraId), Keys.Fence(cameraId), Keys.Streams], [cameraId]);
+        await Database.ScriptEvaluateAsync(DeleteScript, [Keys.Stream(cameraId), Keys.Fence(cameraId), Keys.Streams, Keys.Sequence(cameraId)], [cameraId]);
+    }
+
+    public async Task<long?> CountAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(after);
+        var count = (long)await Database.ScriptEvaluateAsync(CountAfterScript, [Keys.Stream(cameraId)], [after]);
+        return count < 0 ? null : count;
     }
 
     public int ComparePositions(string? a, string? b) => ParsePosition(a).CompareTo(ParsePosition(b));

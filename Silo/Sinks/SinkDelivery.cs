@@ -292,7 +292,14 @@ public sealed partial class SinkDelivery : IAsyncDisposable
 
     private async Task MeasureLagAsync(string camera, CancellationToken cancellationToken)
     {
+        string? delivered;
+        lock (_gate)
+        {
+            delivered = _progress.GetValueOrDefault(camera)?.Delivered;
+        }
+
         var newest = await _services.Streams.LatestAsync(camera, cancellationToken);
+        var behind = delivered is null ? null : await _services.Streams.CountAfterAsync(camera, delivered, cancellationToken);
         lock (_gate)
         {
             if (!_progress.TryGetValue(camera, out var p) || p.Dropped)
@@ -308,8 +315,9 @@ public sealed partial class SinkDelivery : IAsyncDisposable
                 return;
             }
 
-            p.LagPositions = long.TryParse(newest.Position, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-                && long.TryParse(p.Delivered, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? Math.Max(0, n - d) : null;
+            // Counted from the checkpoint read above: a page delivered meanwhile makes it an overestimate by that page
+            // until the next measurement, never an underestimate.
+            p.LagPositions = behind;
             p.LagSeconds = p.DeliveredAt is { } at ? Math.Max(0, (newest.Frame.Timestamp - at).TotalSeconds) : null;
         }
     }

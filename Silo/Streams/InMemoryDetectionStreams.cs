@@ -37,6 +37,9 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
     public Task<IReadOnlyList<StreamEntry>> RangeAsync(string cameraId, DateTimeOffset since, DateTimeOffset until, int max, CancellationToken cancellationToken = default) =>
         Task.FromResult(_streams.TryGetValue(cameraId, out var s) ? s.Range(since, until, max) : (IReadOnlyList<StreamEntry>)[]);
 
+    public Task<long?> CountAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default) =>
+        Task.FromResult<long?>(_streams.TryGetValue(cameraId, out var s) ? s.CountAfter(Parse(after)) : 0);
+
     public Task<StreamEntry?> LatestAsync(string cameraId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_streams.TryGetValue(cameraId, out var s) ? s.Latest() : null);
 
@@ -149,6 +152,14 @@ public sealed class InMemoryDetectionStreams(IOptions<StreamOptions> options) : 
                 }
 
                 return result;
+            }
+        }
+
+        public long CountAfter(long after)
+        {
+            lock (_gate)
+            {
+                return Math.Max(0, _last - Math.Max(after, Oldest() - 1));
             }
         }
 

@@ -157,6 +157,31 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
             "SELECT position, frame FROM frames WHERE camera = $camera AND captured BETWEEN $since AND $until ORDER BY position LIMIT $max",
             ("$camera", cameraId), ("$since", since.UtcTicks), ("$until", until.UtcTicks), ("$max", Math.Max(0, max))));
 
+    public Task<long?> CountAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default)
+    {
+        var position = Parse(after);
+        long last;
+        lock (_writeGate)
+        {
+            last = StateOf(cameraId).Last;
+        }
+
+        if (last <= position)
+        {
+            return Task.FromResult<long?>(0);
+        }
+
+        // Positions are dense: from the first held after the point to the newest (one index seek, not a count of rows).
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MIN(position), MAX(position) FROM frames WHERE camera = $camera AND position > $after";
+        command.Parameters.AddWithValue("$camera", cameraId);
+        command.Parameters.AddWithValue("$after", position);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return Task.FromResult<long?>(reader.IsDBNull(0) ? 0 : reader.GetInt64(1) - reader.GetInt64(0) + 1);
+    }
+
     public Task<StreamEntry?> LatestAsync(string cameraId, CancellationToken cancellationToken = default)
     {
         var latest = Query("SELECT position, frame FROM frames WHERE camera = $camera ORDER BY position DESC LIMIT 1", ("$camera", cameraId));

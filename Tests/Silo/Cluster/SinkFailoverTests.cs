@@ -39,6 +39,12 @@ public sealed class SinkFailoverTests
             Assert.NotEqual(victim, survivor);
             await Eventually.UntilAsync(() => Task.FromResult(receiver.Accepted.Count), n => n >= before + 15, Timeout, "delivery resumes on the survivor");
 
+            // Redis entry ids are capture times, yet the lag is counted in frames (entries are numbered).
+            await Eventually.UntilAsync(
+                async () => (await cluster.Gateway!.Client.GetFromJsonAsync<JsonElement>("/api/sinks/hook")).GetProperty("status").GetProperty("cameras")[0],
+                c => c.GetProperty("lagPositions").ValueKind == JsonValueKind.Number && c.GetProperty("lagPositions").GetInt64() is >= 0 and < 50,
+                Timeout, "the sink's lag in frames");
+
             // Everything the stream holds from the first delivered frame on, in order; repeats only of what came before.
             var accepted = receiver.Accepted;
             var delivered = new List<string>();

@@ -179,6 +179,33 @@ public abstract class DetectionStreamsContract
     }
 
     [Fact]
+    public async Task The_frames_after_a_position_are_counted_without_those_retention_deleted()
+    {
+        var streams = await CreateAsync();
+        var positions = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            positions.Add((await streams.PublishAsync(Frame("cam", i)))!);
+        }
+
+        Assert.Equal(9, await streams.CountAfterAsync("cam", positions[0]));
+        Assert.Equal(5, await streams.CountAfterAsync("cam", positions[4]));
+        Assert.Equal(0, await streams.CountAfterAsync("cam", positions[^1]));
+        Assert.Equal(0, await streams.CountAfterAsync("other", positions[0]));
+
+        // Past the history: the point itself is gone, and what is still held after it is what a reader has left.
+        var first = (await streams.PublishAsync(Frame("long", 0)))!;
+        for (var i = 1; i < History * 3; i++)
+        {
+            await streams.PublishAsync(Frame("long", i));
+        }
+
+        var held = await streams.ReadAsync("long", null, History * 10);
+        Assert.Equal(held.Count, await streams.CountAfterAsync("long", first));
+        Assert.Equal(held.Count - 1, await streams.CountAfterAsync("long", held[0].Position));
+    }
+
+    [Fact]
     public async Task Cameras_are_separate_streams()
     {
         var streams = await CreateAsync();

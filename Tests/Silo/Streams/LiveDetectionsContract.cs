@@ -187,6 +187,9 @@ public abstract class LiveDetectionsContract : IAsyncLifetime
         public Task<IReadOnlyList<StreamEntry>> RangeAsync(string cameraId, DateTimeOffset since, DateTimeOffset until, int max, CancellationToken cancellationToken = default) =>
             inner.RangeAsync(cameraId, since, until, max, cancellationToken);
 
+        public Task<long?> CountAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default) =>
+            inner.CountAfterAsync(cameraId, after, cancellationToken);
+
         public Task<StreamEntry?> LatestAsync(string cameraId, CancellationToken cancellationToken = default) => inner.LatestAsync(cameraId, cancellationToken);
 
         public Task<IReadOnlyList<string>> CamerasAsync(CancellationToken cancellationToken = default) => inner.CamerasAsync(cancellationToken);
