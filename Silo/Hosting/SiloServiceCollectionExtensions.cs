@@ -45,7 +45,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<CameraPlacement>();
         services.AddSingleton<CameraKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<CameraKeeper>());
-        services.AddSinks();
+        services.AddSinks(configuration);
         if (ClusterProviderOf(configuration) == ClusterProvider.Redis)
         {
             services.AddHostedService<RedisHistoryRetention>();

@@ -24,7 +24,7 @@ public sealed partial class SinkDelivery
     /// </summary>
     private async Task ReadCameraAsync(string camera, string? checkpoint, CancellationToken cancellationToken)
     {
-        var lane = new Lane(_services.Time);
+        var lane = new Lane(_services);
         await using var feed = new SinkLiveFeed(_services.Client, camera);
         var messages = new List<SinkMessage>(PageSize * 2);
         try

@@ -10,7 +10,7 @@ namespace VideoAnalytics.Silo.Sinks;
 /// <summary>
 /// One sink's delivery, the work its <see cref="SinkGrain"/> owns off the grain's turns (like a camera's capture): a
 /// reader per chosen camera that delivers that camera's frames and events in stream order from the sink's checkpoint
-/// (<see cref="ReadCameraAsync"/>), a sender of camera state changes, and a tick every <see cref="TickInterval"/> that
+/// (<see cref="ReadCameraAsync"/>), a sender of camera state changes, and a tick every <see cref="SinkOptions.PollInterval"/> that
 /// follows the camera registry (new cameras, removed ones), polls the cameras' statuses (state changes, zone
 /// occupancy) and measures the lag. The grain reads <see cref="Checkpoints"/> and <see cref="Status"/> in its turns.
 /// </summary>
@@ -19,14 +19,11 @@ namespace VideoAnalytics.Silo.Sinks;
 /// frame when full, so a slow or dead receiver never slows a camera, a subscriber or another sink (each sink its own
 /// loop); its backlog is whatever the stream's retention still holds, reported as lag.</para>
 /// <para>Retries: a failed send is retried from the same messages, after an exponential backoff with jitter
-/// (<see cref="FirstRetry"/> doubling to <see cref="LongestRetry"/>), per camera; meanwhile the camera's checkpoint does
+/// (<see cref="SinkOptions.RetryInitialDelay"/> doubling to <see cref="SinkOptions.RetryMaxDelay"/>), per camera; meanwhile the camera's checkpoint does
 /// not move. Sends through the one transport are serialized, so a transport never sees two batches at once.</para>
 /// </remarks>
 public sealed partial class SinkDelivery : IAsyncDisposable
 {
-    public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(60);
-    public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly SinkSpec _spec;
@@ -183,7 +180,7 @@ public sealed partial class SinkDelivery : IAsyncDisposable
 
                 try
                 {
-                    await _wake.WaitAsync(TickInterval, cancellationToken);
+                    await _wake.WaitAsync(_services.Options.PollInterval, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -327,7 +324,7 @@ public sealed partial class SinkDelivery : IAsyncDisposable
 
     private async Task SendStatesAsync(CancellationToken cancellationToken)
     {
-        var lane = new Lane(_services.Time);
+        var lane = new Lane(_services);
         try
         {
             await foreach (var message in _states.Reader.ReadAllAsync(cancellationToken))
@@ -443,9 +440,9 @@ public sealed partial class SinkDelivery : IAsyncDisposable
     }
 
     /// <summary>One ordered sequence of sends (a camera, or the state changes) with its own backoff.</summary>
-    private sealed class Lane(TimeProvider time)
+    private sealed class Lane(SinkServices services)
     {
-        public ReconnectBackoff Backoff { get; } = new(FirstRetry, LongestRetry, time);
+        public ReconnectBackoff Backoff { get; } = new(services.Options.RetryInitialDelay, services.Options.RetryMaxDelay, services.Time);
 
         public bool Retrying { get; set; }
     }

@@ -9,11 +9,11 @@ namespace VideoAnalytics.Silo.Sinks;
 /// <summary>
 /// The Orleans grain of one event sink (key = sink id): the control plane over its <see cref="SinkDelivery"/>, which
 /// runs off the grain's turns. A grain timer saves the delivery's checkpoints (the last position delivered per camera)
-/// to grain storage at most every <see cref="CheckpointInterval"/>, and deactivation saves them once more.
+/// to grain storage at most every <see cref="SinkOptions.CheckpointInterval"/>, and deactivation saves them once more.
 /// </summary>
 /// <remarks>
 /// <para>At least once: a message counts as delivered when the transport returned, and the checkpoint that covers it
-/// is saved up to <see cref="CheckpointInterval"/> later. A sink that stops cleanly (disabled, edited, its silo shutting
+/// is saved up to <see cref="SinkOptions.CheckpointInterval"/> later. A sink that stops cleanly (disabled, edited, its silo shutting
 /// down) saves first and repeats nothing; one whose silo dies resumes on a survivor from the last saved checkpoint, so
 /// it repeats at most about a second of messages (plus a batch whose send was interrupted), each with the event id it
 /// had the first time.</para>
@@ -32,9 +32,6 @@ public sealed partial class SinkGrain(
 {
     /// <summary>The grain storage sink checkpoints live in.</summary>
     public const string StorageName = "sinks";
-
-    /// <summary>How often a running sink's checkpoints are saved: the bound on what a silo failure makes it repeat.</summary>
-    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
 
     private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.Web);
 
@@ -64,7 +61,7 @@ public sealed partial class SinkGrain(
         _specJson = json;
         _delivery = new SinkDelivery(spec, state.State.Checkpoints, services, identity.Name);
         _delivery.Start();
-        _timer ??= this.RegisterGrainTimer(SaveCheckpointsAsync, new GrainTimerCreationOptions(CheckpointInterval, CheckpointInterval));
+        _timer ??= this.RegisterGrainTimer(SaveCheckpointsAsync, new GrainTimerCreationOptions(services.Options.CheckpointInterval, services.Options.CheckpointInterval));
         LogStarted(spec.Id, spec.Type, state.State.Checkpoints.Count);
     }
 

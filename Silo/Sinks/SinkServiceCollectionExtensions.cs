@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using VideoAnalytics.Silo.Telemetry;
 
@@ -13,8 +15,11 @@ public static class SinkServiceCollectionExtensions
     /// <c>timeoutSeconds</c> (at most <see cref="LongestWebhookTimeout"/>) ends it sooner.</summary>
     public static readonly TimeSpan LongestWebhookTimeout = TimeSpan.FromSeconds(60);
 
-    public static IServiceCollection AddSinks(this IServiceCollection services)
+    public static IServiceCollection AddSinks(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SinkOptions>, SinkOptionsValidator>();
         services.AddSingleton(sp => new SinkMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(new SinkHostGuard());
         services.AddSingleton<ISinkTransportFactory, SinkTransportFactory>();

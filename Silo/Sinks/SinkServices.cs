@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using VideoAnalytics.Contracts.Cameras;
 using VideoAnalytics.Contracts.Detections;
 using VideoAnalytics.Silo.Telemetry;
@@ -14,8 +15,11 @@ public sealed class SinkServices(
     IClusterClient client,
     SinkMetrics metrics,
     TimeProvider time,
+    IOptions<SinkOptions> options,
     ILoggerFactory loggers)
 {
+    public SinkOptions Options { get; } = options.Value;
+
     public IDetectionStreams Streams { get; } = streams;
 
     public ICameraRegistry Cameras { get; } = cameras;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -103,7 +104,7 @@ public sealed class SinkHostGuardTests
     private static ServiceProvider WebhookServices()
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddSinks();
+        services.AddSinks(new ConfigurationBuilder().Build());
         services.Replace(ServiceDescriptor.Singleton(Guard));
         return services.BuildServiceProvider();
     }
