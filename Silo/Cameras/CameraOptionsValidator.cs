@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using VideoAnalytics.Silo.Hosting;
 
 namespace VideoAnalytics.Silo.Cameras;
 
@@ -12,16 +12,7 @@ public sealed class CameraOptionsValidator : IValidateOptions<CameraOptions>
     public ValidateOptionsResult Validate(string? name, CameraOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            foreach (var result in results)
-            {
-                var members = string.Join(", ", result.MemberNames.Select(m => $"{CameraOptions.SectionName}:{m}"));
-                failures.Add($"{members}: {result.ErrorMessage}");
-            }
-        }
+        var failures = OptionsAnnotations.Failures(options, CameraOptions.SectionName);
 
         if (options.ReconnectInitialDelay > options.ReconnectMaxDelay)
         {

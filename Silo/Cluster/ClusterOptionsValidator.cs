@@ -1,6 +1,6 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Options;
+using VideoAnalytics.Silo.Hosting;
 
 namespace VideoAnalytics.Silo.Cluster;
 
@@ -16,15 +16,7 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
     public ValidateOptionsResult Validate(string? name, ClusterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            foreach (var result in results)
-            {
-                failures.Add($"{string.Join(", ", result.MemberNames.Select(m => $"{ClusterOptions.Section}:{m}"))}: {result.ErrorMessage}");
-            }
-        }
+        var failures = OptionsAnnotations.Failures(options, ClusterOptions.Section);
 
         if (options.Provider == ClusterProvider.Redis && string.IsNullOrWhiteSpace(options.Redis))
         {

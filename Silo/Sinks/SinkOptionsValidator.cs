@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using VideoAnalytics.Silo.Hosting;
 
 namespace VideoAnalytics.Silo.Sinks;
 
@@ -10,12 +10,7 @@ public sealed class SinkOptionsValidator : IValidateOptions<SinkOptions>
     public ValidateOptionsResult Validate(string? name, SinkOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            failures.AddRange(results.Select(r => $"{string.Join(", ", r.MemberNames.Select(m => $"{SinkOptions.SectionName}:{m}"))}: {r.ErrorMessage}"));
-        }
+        var failures = OptionsAnnotations.Failures(options, SinkOptions.SectionName);
 
         if (options.RetryInitialDelay > options.RetryMaxDelay)
         {

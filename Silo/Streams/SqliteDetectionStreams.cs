@@ -125,11 +125,7 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
     public Task<RetentionGap?> GapAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default)
     {
         var position = Parse(after);
-        long last;
-        lock (_writeGate)
-        {
-            last = StateOf(cameraId).Last;
-        }
+        var last = LastPosition(cameraId);
 
         if (last <= position)
         {
@@ -160,11 +156,7 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
     public Task<long?> CountAfterAsync(string cameraId, string after, CancellationToken cancellationToken = default)
     {
         var position = Parse(after);
-        long last;
-        lock (_writeGate)
-        {
-            last = StateOf(cameraId).Last;
-        }
+        var last = LastPosition(cameraId);
 
         if (last <= position)
         {
@@ -215,6 +207,15 @@ public sealed class SqliteDetectionStreams : IDetectionStreams, IDisposable
     }
 
     public int ComparePositions(string? a, string? b) => Parse(a).CompareTo(Parse(b));
+
+    // The newest position handed out for the camera (0: none), from the writer's state.
+    private long LastPosition(string cameraId)
+    {
+        lock (_writeGate)
+        {
+            return StateOf(cameraId).Last;
+        }
+    }
 
     /// <summary>Deletes frames older than <see cref="StreamOptions.Retention"/>. Runs once a minute.</summary>
     internal void Prune()
