@@ -9,11 +9,19 @@ namespace VideoAnalytics.Silo.Hosting;
 /// overlap, and a burst of wake-ups coalesces into one pass, which picks up every change. A failed pass is reported and
 /// the loop goes on.
 /// </summary>
+/// <param name="pass">The keeper's pass.</param>
+/// <param name="membership">The cluster's membership, whose changes ask for a pass.</param>
+/// <param name="resyncInterval">The longest time between passes.</param>
+/// <param name="passFailed">Reports a failed pass.</param>
+/// <param name="subscribe">Attaches a handler to the registry's change event (from <see cref="Start"/>).</param>
+/// <param name="unsubscribe">Detaches it again (from <see cref="StopAsync"/>).</param>
 public sealed class KeeperLoop(
     Func<CancellationToken, Task> pass,
     IClusterMembershipService membership,
     TimeSpan resyncInterval,
-    Action<Exception> passFailed) : IDisposable
+    Action<Exception> passFailed,
+    Action<Action<string>> subscribe,
+    Action<Action<string>> unsubscribe) : IDisposable
 {
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
@@ -25,6 +33,7 @@ public sealed class KeeperLoop(
 
     public void Start()
     {
+        subscribe(OnRegistryChanged);
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         _membershipWatch = Task.Run(() => WatchMembershipAsync(_stopping.Token), CancellationToken.None);
     }
@@ -41,6 +50,7 @@ public sealed class KeeperLoop(
 
     public async Task StopAsync()
     {
+        unsubscribe(OnRegistryChanged);
         await _stopping.CancelAsync();
         await Task.WhenAll(_loop, _membershipWatch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
@@ -50,6 +60,8 @@ public sealed class KeeperLoop(
         _stopping.Dispose();
         _wake.Dispose();
     }
+
+    private void OnRegistryChanged(string id) => Wake();
 
     private async Task WatchMembershipAsync(CancellationToken cancellationToken)
     {

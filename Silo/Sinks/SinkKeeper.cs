@@ -36,22 +36,12 @@ public sealed partial class SinkKeeper(
 
     private Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop = new KeeperLoop(PassAsync, membership, ResyncInterval, LogPassFailed);
-        registry.Changed += OnChanged;
+        _loop = new KeeperLoop(PassAsync, membership, ResyncInterval, LogPassFailed, h => registry.Changed += h, h => registry.Changed -= h);
         _loop.Start();
         return Task.CompletedTask;
     }
 
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        registry.Changed -= OnChanged;
-        if (_loop is not null)
-        {
-            await _loop.StopAsync();
-        }
-    }
-
-    private void OnChanged(string id) => _loop?.Wake();
+    private Task StopAsync(CancellationToken cancellationToken) => _loop?.StopAsync() ?? Task.CompletedTask;
 
     private async Task PassAsync(CancellationToken cancellationToken)
     {
