@@ -116,35 +116,20 @@ public sealed class MosquittoBroker : IDisposable
     {
         if (_process is { HasExited: false } process)
         {
-            Signal("-CONT"); // a frozen broker dies as well
+            ServerProcesses.Signal(process, "-CONT"); // a frozen broker dies as well
             process.Kill();
             process.WaitForExit();
         }
     }
 
     /// <summary>SIGTERM: mosquitto saves its persistence file and closes every connection.</summary>
-    public void Stop()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                term.WaitForExit();
-            }
-
-            if (!process.WaitForExit(10_000))
-            {
-                process.Kill();
-                process.WaitForExit();
-            }
-        }
-    }
+    public void Stop() => ServerProcesses.Terminate(_process);
 
     /// <summary>SIGSTOP: the broker's connections stay open (the kernel still accepts data) but nothing is answered.</summary>
-    public void Freeze() => Signal("-STOP");
+    public void Freeze() => ServerProcesses.Signal(_process, "-STOP");
 
     /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
-    public void Thaw() => Signal("-CONT");
+    public void Thaw() => ServerProcesses.Signal(_process, "-CONT");
 
     /// <summary>Kills the broker and starts it again on the same ports, with what it had persisted.</summary>
     public void Restart()
@@ -153,29 +138,13 @@ public sealed class MosquittoBroker : IDisposable
         Start();
     }
 
-    private void Signal(string signal)
-    {
-        if (_process is { HasExited: false } process)
-        {
-            using var kill = Process.Start("kill", [signal, process.Id.ToString(CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-        }
-    }
-
     public string Output => _output.ToString();
 
     public void Dispose()
     {
         Kill();
         _process?.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // temp clean-up only
-        }
+        ServerProcesses.DeleteFolder(Directory);
     }
 
     private string ConfigPath => Path.Combine(Directory, "mosquitto.conf");

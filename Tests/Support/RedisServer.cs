@@ -90,22 +90,7 @@ public sealed class RedisServer : IDisposable
     }
 
     /// <summary>Stops redis-server (SIGTERM: with persistence it writes its data first) and waits for it to exit.</summary>
-    public void Stop()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                term.WaitForExit();
-            }
-
-            if (!process.WaitForExit(10_000))
-            {
-                process.Kill();
-                process.WaitForExit();
-            }
-        }
-    }
+    public void Stop() => ServerProcesses.Terminate(_process);
 
     public string Output => _output.ToString();
 
@@ -113,14 +98,7 @@ public sealed class RedisServer : IDisposable
     {
         Stop();
         _process?.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // temp clean-up only
-        }
+        ServerProcesses.DeleteFolder(Directory);
     }
 
     private bool Pings()
