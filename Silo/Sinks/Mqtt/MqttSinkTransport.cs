@@ -239,15 +239,11 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         }
         catch (SinkDeliveryException e)
         {
-            var reason = ConnectFailure(e.Message);
-            LogConnectFailed(_logger, _sinkId, reason);
-            throw new SinkDeliveryException(reason, e);
+            throw ConnectFailed(e.Message, e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            var reason = ConnectFailure($"cannot resolve host '{_broker.Host}': no answer within {_operationTimeout.TotalSeconds:0.#} s");
-            LogConnectFailed(_logger, _sinkId, reason);
-            throw new SinkDeliveryException(reason, e);
+            throw ConnectFailed($"cannot resolve host '{_broker.Host}': no answer within {_operationTimeout.TotalSeconds:0.#} s", e);
         }
 
         // The checked addresses in the resolver's order, the next one only when the last refused the connection (a
@@ -294,11 +290,9 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         catch (Exception e) when (e is not SinkDeliveryException && IsConnectFailure(e, cancellationToken))
         {
             client.Dispose();
-            var reason = ConnectFailure(_certificateRefusal ?? (timeout.IsCancellationRequested
+            throw ConnectFailed(_certificateRefusal ?? (timeout.IsCancellationRequested
                 ? $"no answer within {_operationTimeout.TotalSeconds:0.#} s"
-                : Describe(e)));
-            LogConnectFailed(_logger, _sinkId, reason);
-            throw new SinkDeliveryException(reason, e);
+                : Describe(e)), e);
         }
         catch (SinkDeliveryException e)
         {
@@ -431,6 +425,14 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         MqttCommunicationException or IOException or SocketException or AuthenticationException or ObjectDisposedException => true,
         _ => false,
     };
+
+    // Logs why the connect failed and gives the exception that carries it to the sink's status.
+    private SinkDeliveryException ConnectFailed(string why, Exception inner)
+    {
+        var reason = ConnectFailure(why);
+        LogConnectFailed(_logger, _sinkId, reason);
+        return new SinkDeliveryException(reason, inner);
+    }
 
     private string ConnectFailure(string why) => Redact($"cannot connect to the MQTT broker {_broker}: {why}");
 
