@@ -2,11 +2,13 @@
 // gateway's 400 names the bad field, and the message is shown beside that field.
 
 import { apiFetch, cameraPath, describeFailure, problemOf } from './api.js';
+import { anyTracking, buildTrackingFields, readTracking, showTracking } from './tracking-fields.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('camera-form');
 let editing = null; // the id of the camera the form edits, or null: the form adds
 let onSaved = async () => {};
+buildTrackingFields($('cam-tracking-fields'));
 
 /** Calls <saved> (and awaits it) after a camera was added or saved: the page's one form reports to one listener. */
 export function onCameraSaved(saved) {
@@ -40,7 +42,11 @@ function fieldErrors(errors) {
     }
   }
 
-  first?.focus();
+  if (first) {
+    first.closest('details').open = true; // a refused tracking threshold sits in its own folded section
+    first.focus();
+  }
+
   return [...byField.values()]; // errors for fields the form does not have
 }
 
@@ -68,6 +74,8 @@ function startEdit(camera) {
   fields.model.value = camera.model ?? '';
   fields.classes.value = (camera.classes ?? []).join(', ');
   fields.enabled.checked = camera.enabled !== false;
+  showTracking(fields, camera.tracking);
+  $('cam-tracking').open = anyTracking(camera.tracking);
   $('form-title').textContent = `Edit camera ${camera.id}`;
   $('cam-submit').textContent = 'Save changes';
   $('cam-cancel').hidden = false;
@@ -86,6 +94,7 @@ function endEdit() {
   fields.url.required = true;
   fields.url.placeholder = 'rtsp://user:pass@host/path or a file under a media root';
   $('cam-url-hint').hidden = true;
+  $('cam-tracking').open = false;
   $('form-title').textContent = 'Add a camera';
   $('cam-submit').textContent = 'Add camera';
   $('cam-cancel').hidden = true;
@@ -128,6 +137,13 @@ form.addEventListener('submit', async (e) => {
   const classes = value('classes').split(',').map((c) => c.trim()).filter((c) => c !== '');
   if (classes.length > 0 || editId) {
     body.classes = classes; // editing: an emptied field means all classes again
+  }
+
+  // A PATCH that sends `tracking` replaces the camera's object as a whole: editing always sends what the form shows
+  // (emptied fields go back to the silo's); adding sends it only when a field is set.
+  const tracking = readTracking(form.elements, errors);
+  if (editId || Object.keys(tracking).length > 0) {
+    body.tracking = tracking;
   }
 
   body.enabled = form.elements.enabled.checked;
