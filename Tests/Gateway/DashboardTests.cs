@@ -16,8 +16,14 @@ namespace VideoAnalytics.Tests.Gateway;
 /// fragment, many cameras and the grid, edit and enable/disable, a phone-sized window, class colours, the favicon.
 /// DashboardTests.Scene.cs: track ids, drawing, saving and deleting lines and zones, their counts.
 /// </summary>
-public sealed partial class DashboardTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>
+public sealed partial class DashboardTests(DashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DashboardFixture>, IAsyncLifetime
 {
+    private readonly DashboardPages _pages = new(fixture.Browser);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _pages.CloseAllAsync();
+
     private const float Timeout = 30_000;
 
     // A copy outside the build tree for whoever reviews the page.
@@ -188,14 +194,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture, ITestOutput
     /// </summary>
     private async Task<IPage> OpenAsync(ServiceProcess gateway, List<string> errors, Func<IPage, Task>? prepare = null, string path = "")
     {
-        var page = await fixture.Browser.NewPageAsync();
-        page.PageError += (_, error) =>
-        {
-            lock (errors)
-            {
-                errors.Add(error);
-            }
-        };
+        var page = await _pages.NewAsync(errors);
         if (prepare is not null)
         {
             await prepare(page);

@@ -22,8 +22,14 @@ namespace VideoAnalytics.Tests.Gateway;
 /// generous enough for the shipped model on a loaded two-core machine.
 /// </para>
 /// </summary>
-public sealed partial class SceneDashboardTests(SceneDashboardFixture fixture, ITestOutputHelper output) : IClassFixture<SceneDashboardFixture>
+public sealed partial class SceneDashboardTests(SceneDashboardFixture fixture, ITestOutputHelper output) : IClassFixture<SceneDashboardFixture>, IAsyncLifetime
 {
+    private readonly DashboardPages _pages = new(fixture.Browser);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _pages.CloseAllAsync();
+
     private const string Camera = SceneDashboardFixture.CameraId;
 
     // Upper bounds only. The demo's objects cross the middle line a few times a minute; SceneEventsFixture gives 120 s
@@ -329,14 +335,7 @@ public sealed partial class SceneDashboardTests(SceneDashboardFixture fixture, I
 
     private async Task<IPage> OpenAsync(List<string> errors)
     {
-        var page = await fixture.Browser.NewPageAsync();
-        page.PageError += (_, error) =>
-        {
-            lock (errors)
-            {
-                errors.Add(error);
-            }
-        };
+        var page = await _pages.NewAsync(errors);
         var response = await page.GotoAsync(new Uri(fixture.Gateway.BaseAddress, $"#camera={Camera}").ToString());
         Assert.NotNull(response);
         Assert.Equal(200, response.Status);
