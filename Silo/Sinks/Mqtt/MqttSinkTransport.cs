@@ -247,7 +247,8 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         }
 
         // The checked addresses in the resolver's order, the next one only when the last refused the connection (a
-        // name with an IPv6 and an IPv4 address, a broker listening on one of them): all within the one timeout.
+        // name with an IPv6 and an IPv4 address, a broker listening on one of them): all within the one timeout. Only
+        // the failure that ends the attempt is a warning; an address passed over on the way is a debug line.
         for (var i = 0; ; i++)
         {
             try
@@ -256,7 +257,12 @@ public sealed partial class MqttSinkTransport : ISinkTransport
             }
             catch (SinkDeliveryException e) when (i < addresses.Length - 1 && e.InnerException is SocketException or MqttCommunicationException { InnerException: SocketException })
             {
-                continue;
+                LogAddressRefused(_logger, _sinkId, addresses[i], e.Message);
+            }
+            catch (SinkDeliveryException e)
+            {
+                LogConnectFailed(_logger, _sinkId, e.Message);
+                throw;
             }
         }
     }
@@ -290,15 +296,9 @@ public sealed partial class MqttSinkTransport : ISinkTransport
         catch (Exception e) when (e is not SinkDeliveryException && IsConnectFailure(e, cancellationToken))
         {
             client.Dispose();
-            throw ConnectFailed(_certificateRefusal ?? (timeout.IsCancellationRequested
+            throw new SinkDeliveryException(ConnectFailure(_certificateRefusal ?? (timeout.IsCancellationRequested
                 ? $"no answer within {_operationTimeout.TotalSeconds:0.#} s"
-                : Describe(e)), e);
-        }
-        catch (SinkDeliveryException e)
-        {
-            client.Dispose();
-            LogConnectFailed(_logger, _sinkId, e.Message);
-            throw;
+                : Describe(e))), e);
         }
         catch
         {
@@ -484,4 +484,7 @@ public sealed partial class MqttSinkTransport : ISinkTransport
     [LoggerMessage(EventId = 3755, Level = LogLevel.Debug,
         Message = "MQTT sink {SinkId}: camera state message {EventId} of camera {CameraId} names no state; its availability topic is unchanged")]
     private static partial void LogNoCameraState(ILogger logger, string sinkId, string cameraId, string eventId);
+
+    [LoggerMessage(EventId = 3756, Level = LogLevel.Debug, Message = "MQTT sink {SinkId}: {Address} refused ({Reason}); trying the broker's next address")]
+    private static partial void LogAddressRefused(ILogger logger, string sinkId, IPAddress address, string reason);
 }

@@ -9,6 +9,7 @@ using VideoAnalytics.Contracts.Sinks;
 using VideoAnalytics.Silo.Sinks;
 using VideoAnalytics.Silo.Sinks.Mqtt;
 using VideoAnalytics.Silo.Sinks.Webhook;
+using VideoAnalytics.Tests.Silo.Cameras;
 using VideoAnalytics.Tests.Support;
 
 namespace VideoAnalytics.Tests.Silo.Sinks;
@@ -92,10 +93,15 @@ public sealed class SinkHostGuardTests
     {
         using var broker = MosquittoBroker.Start();
         await using var subscriber = await MqttTestSubscriber.ConnectAsync(broker, "videoanalytics/+/+");
+        var log = new TestLogger<MqttSinkTransport>();
         await using var transport = new MqttSinkTransport(
-            "sink-1", new MqttSinkSettings { Url = $"mqtt://broker.example.test:{broker.Port}" }, NullLogger.Instance, Guard);
+            "sink-1", new MqttSinkSettings { Url = $"mqtt://broker.example.test:{broker.Port}" }, log, Guard);
         await transport.SendAsync([Message()], CancellationToken.None);
         Assert.Equal("cam-1:1", (await subscriber.NextAsync()).EventId);
+
+        // The address passed over is a debug line, not a warning: the connection as a whole succeeded.
+        Assert.DoesNotContain(log.Lines, line => line.StartsWith("Warning", StringComparison.Ordinal));
+        Assert.Single(log.Lines, line => line.StartsWith("Debug 3756", StringComparison.Ordinal) && line.Contains("127.0.0.2 refused", StringComparison.Ordinal));
     }
 
     private static SinkHostGuard.Resolver Table(Dictionary<string, IPAddress[]> names) => (host, _) =>
