@@ -22,48 +22,39 @@ const inputName = (field) => `tracking.${field}`;
 /** Builds the inputs into <container> (once, at page load). */
 export function buildTrackingFields(container) {
   for (const field of FIELDS) {
-    const id = `cam-tracking-${field.name}`;
-    const wrap = document.createElement('div');
-    wrap.className = 'field';
-    const label = document.createElement('label');
-    label.htmlFor = id;
-    label.textContent = field.label;
     const input = document.createElement('input');
-    input.id = id;
-    input.name = inputName(field.name);
     input.type = 'number';
     input.inputMode = field.whole ? 'numeric' : 'decimal';
     input.step = field.whole ? '1' : 'any';
     input.placeholder = "silo's";
     input.title = field.hint;
-    input.setAttribute('aria-describedby', `${id}-error`);
-    const error = document.createElement('p');
-    error.className = 'field-error';
-    error.id = `${id}-error`;
-    error.dataset.errorFor = input.name;
-    wrap.append(label, input, error);
-    container.append(wrap);
+    container.append(labelled(field.name, field.label, input));
   }
 
-  const id = `cam-tracking-${SWITCH}`;
-  const wrap = document.createElement('div');
-  wrap.className = 'field';
-  const label = document.createElement('label');
-  label.htmlFor = id;
-  label.textContent = 'Lost tracks take low scores';
   const select = document.createElement('select');
-  select.id = id;
-  select.name = inputName(SWITCH);
-  select.setAttribute('aria-describedby', `${id}-error`);
   for (const [value, text] of [['', "silo's"], ['true', 'yes'], ['false', 'no']]) {
     select.append(new Option(text, value));
   }
+  container.append(labelled(SWITCH, 'Lost tracks take low scores', select));
+}
+
+// One form field: <control> named by the API's name (tracking.<name>), its label and the slot for the gateway's message.
+function labelled(name, text, control) {
+  const id = `cam-tracking-${name}`;
+  control.id = id;
+  control.name = inputName(name);
+  control.setAttribute('aria-describedby', `${id}-error`);
+  const label = document.createElement('label');
+  label.htmlFor = id;
+  label.textContent = text;
   const error = document.createElement('p');
   error.className = 'field-error';
   error.id = `${id}-error`;
-  error.dataset.errorFor = select.name;
-  wrap.append(label, select, error);
-  container.append(wrap);
+  error.dataset.errorFor = control.name;
+  const wrap = document.createElement('div');
+  wrap.className = 'field';
+  wrap.append(label, control, error);
+  return wrap;
 }
 
 /** Shows <tracking> (a camera's `tracking` from GET, or null: the silo's for every field) in the form's inputs. */

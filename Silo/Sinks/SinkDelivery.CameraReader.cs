@@ -114,8 +114,9 @@ public sealed partial class SinkDelivery
     private async Task<string?> FollowLiveAsync(
         string camera, SinkLiveFeed feed, string? after, Lane lane, List<SinkMessage> messages, CancellationToken cancellationToken)
     {
-        using var recheck = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        recheck.CancelAfter(feed.IsLive ? LiveRecheck : NotLiveRecheck);
+        // The quiet period runs on the silo's clock, as every other wait of the sink does (tests drive it).
+        using var quiet = new CancellationTokenSource(feed.IsLive ? LiveRecheck : NotLiveRecheck, _services.Time);
+        using var recheck = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, quiet.Token);
         try
         {
             while (await feed.Frames.WaitToReadAsync(recheck.Token))
@@ -137,7 +138,7 @@ public sealed partial class SinkDelivery
                     await SendAsync(lane, messages, cancellationToken);
                     Delivered(camera, live.Position, live.Frame.Timestamp);
                     after = live.Position;
-                    recheck.CancelAfter(feed.IsLive ? LiveRecheck : NotLiveRecheck);
+                    quiet.CancelAfter(feed.IsLive ? LiveRecheck : NotLiveRecheck);
                 }
             }
 

@@ -88,10 +88,12 @@ public sealed class SinkRetryTests
         Assert.Equal(5, delivered.Failed);
         Assert.Equal(last, delivery.Checkpoints()["cam"]);
 
-        // The next failure starts over at the initial delay: the success reset the backoff.
+        // The next failure starts over at the initial delay: the success reset the backoff. Caught up and without a
+        // live feed, the reader waits a second on the clock before it looks at history again.
+        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(1), Patience);
         transport.FailNext(1);
         await streams.AppendAsync(Frame(4, clock));
-        // Caught up without a live feed, the reader looks at history again within a second.
+        clock.Fake.Advance(TimeSpan.FromSeconds(1));
         var again = await Eventually.UntilAsync(
             () => Task.FromResult(delivery.Status()), s => s.Failed == 6, Patience, "the new frame's first attempt fails");
         Assert.InRange(again.NextAttemptAt!.Value - again.LastErrorAt!.Value, Initial * (1 - ReconnectJitter), Initial);
