@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using VideoAnalytics.Tests.Gateway;
 using VideoAnalytics.Tests.Silo.Cameras;
+using VideoAnalytics.Tests.Support;
 
 namespace VideoAnalytics.Tests.Silo.Cluster;
 
@@ -26,9 +27,12 @@ public sealed class ClusterGatewayTests
             var owners = await cluster.WaitStreamingAsync(cameras, TimeSpan.FromSeconds(45));
             var client = cluster.Gateway!.Client;
 
-            // One inference grain per silo process (one device each), each on its own silo, the camera on its silo's.
-            var inference = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/inference", UriKind.Relative));
-            Assert.Equal(2, inference.GetArrayLength());
+            // One inference grain per silo process (one device each), each on its own silo, the camera on its silo's. A
+            // silo activates its grain once its start reaches the Active stage, a moment after it joined the membership
+            // (and so could take a camera): on a loaded machine the listing may briefly show one.
+            var inference = await Eventually.UntilAsync(
+                () => client.GetFromJsonAsync<JsonElement>(new Uri("/api/inference", UriKind.Relative)),
+                listed => listed.GetArrayLength() == 2, TimeSpan.FromSeconds(30), "each silo lists its inference grain");
             Assert.Equal(2, inference.EnumerateArray().Select(s => s.GetProperty("silo").GetString()).Distinct().Count());
             var serving = Assert.Single(inference.EnumerateArray(), s => s.GetProperty("cameras").EnumerateArray().Any(c => c.GetString() == "seen-1"));
             Assert.Equal(owners["seen-1"], serving.GetProperty("silo").GetString());
