@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -62,11 +63,13 @@ public sealed class SinkRetryTests
             delays.Add(delay);
             var armed = await clock.WaitForTimerAsync(delay, Patience);
 
-            // A moment short of the delay nothing is sent; at the delay the same messages go again.
-            clock.Fake.Advance(armed - TimeSpan.FromMilliseconds(1));
-            await Task.Delay(100);
+            // A moment short of the delay the retry's timer has not fired (the fake clock runs due timers inside
+            // Advance), so nothing is sent; at the delay it fires and the same messages go again.
+            clock.Fake.Advance(armed.Due - TimeSpan.FromMilliseconds(1));
+            Assert.False(armed.Fired, $"retry {attempt} fired before its delay of {armed.Due}");
             Assert.Equal(attempt, transport.Attempts);
             clock.Fake.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.True(armed.Fired, $"retry {attempt} did not fire at its delay of {armed.Due}");
         }
 
         await transport.WaitForAttemptsAsync(6);
@@ -153,12 +156,13 @@ public sealed class SinkRetryTests
     }
 
     /// <summary>
-    /// The fake clock, with every timer made on it recorded: a retry waits on a timer due after its delay, so the test
-    /// knows the delay is armed before it moves the clock (moving it earlier would leave the timer a whole delay to go).
+    /// The fake clock, with every timer made on it recorded and whether it fired: a retry waits on a timer due after its
+    /// delay, so the test knows the delay is armed before it moves the clock (moving it earlier would leave the timer a
+    /// whole delay to go), and sees exactly when it fires.
     /// </summary>
     private sealed class ObservedClock(FakeTimeProvider fake) : TimeProvider
     {
-        private readonly ConcurrentQueue<TimeSpan> _dues = new();
+        private readonly Channel<ArmedTimer> _armed = Channel.CreateUnbounded<ArmedTimer>();
 
         public FakeTimeProvider Fake { get; } = fake;
 
@@ -170,32 +174,55 @@ public sealed class SinkRetryTests
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
-            var timer = Fake.CreateTimer(callback, state, dueTime, period);
-            _dues.Enqueue(dueTime);
+            var armed = new ArmedTimer(dueTime);
+            var timer = Fake.CreateTimer(
+                s =>
+                {
+                    armed.Fired = true;
+                    callback(s);
+                },
+                state, dueTime, period);
+            _armed.Writer.TryWrite(armed);
             return timer;
         }
 
-        /// <summary>Waits for a timer due after <paramref name="due"/> (as timers take it: in whole milliseconds) and
-        /// returns that due time.</summary>
-        public async Task<TimeSpan> WaitForTimerAsync(TimeSpan due, TimeSpan patience)
+        /// <summary>Waits for a timer due after <paramref name="due"/> (as timers take it: in whole milliseconds), passing
+        /// over the others armed before it.</summary>
+        public async Task<ArmedTimer> WaitForTimerAsync(TimeSpan due, TimeSpan patience)
         {
-            var deadline = DateTime.UtcNow + patience;
+            using var timeout = new CancellationTokenSource(patience);
             var others = new List<TimeSpan>();
-            while (true)
+            try
             {
-                while (_dues.TryDequeue(out var seen))
+                while (true)
                 {
-                    if (seen <= due && due - seen < TimeSpan.FromMilliseconds(1))
+                    var armed = await _armed.Reader.ReadAsync(timeout.Token);
+                    if (armed.Due <= due && due - armed.Due < TimeSpan.FromMilliseconds(1))
                     {
-                        return seen;
+                        return armed;
                     }
 
-                    others.Add(seen);
+                    others.Add(armed.Due);
                 }
-
-                Assert.True(DateTime.UtcNow < deadline, $"no timer of {due} was armed within {patience} (others: {string.Join(", ", others)})");
-                await Task.Delay(5);
             }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"no timer of {due} was armed within {patience} (others: {string.Join(", ", others)})");
+                throw;
+            }
+        }
+    }
+
+    private sealed class ArmedTimer(TimeSpan due)
+    {
+        private volatile bool _fired;
+
+        public TimeSpan Due { get; } = due;
+
+        public bool Fired
+        {
+            get => _fired;
+            set => _fired = value;
         }
     }
 
